@@ -1,0 +1,112 @@
+//! The subcommands of the binary, each stringing the stages together. `main.rs` parses the command line
+//! into these option structs and calls one function here.
+
+mod eval;
+mod run;
+mod stance;
+mod tokens;
+mod vectorize;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+
+pub use eval::{eval, EvalOptions};
+pub use run::{run, RunOptions};
+pub use stance::{stance, StanceOptions};
+pub use tokens::{tokens, TokensOptions};
+pub use vectorize::{vectorize, VectorizeOptions};
+
+use crate::corpus::{Corpus, ReadOptions, Record};
+use crate::text::KoreanMode;
+use crate::Config;
+
+/// Options every subcommand takes: how to read the inputs, the config file, seed, threads.
+#[derive(Debug, Clone, Default)]
+pub struct CommonOptions {
+    pub read: ReadOptions,
+    pub config: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub korean: Option<KoreanMode>,
+}
+
+impl CommonOptions {
+    /// The config file (or defaults) with the command-line overrides applied, and where it came from.
+    pub fn config(&self) -> Result<(Config, Option<PathBuf>)> {
+        let (mut config, source) = Config::load(self.config.as_deref())?;
+        if let Some(seed) = self.seed {
+            config.seed = seed;
+        }
+        if let Some(k) = self.korean {
+            config.text.korean = k;
+        }
+        Ok((config, source))
+    }
+
+    /// Sets the size of the thread pool every parallel stage uses. Results do not depend on it.
+    pub fn init_threads(&self) -> Result<()> {
+        if let Some(n) = self.threads {
+            if n == 0 {
+                bail!("--threads must be at least 1");
+            }
+            // Fails only when the pool was already built (tests calling twice); the first size holds.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        }
+        Ok(())
+    }
+
+    pub fn read(&self, inputs: &[PathBuf]) -> Result<Corpus> {
+        Corpus::read(inputs, &self.read)
+    }
+}
+
+/// `--filter COL=VALUE`: values given for one column are alternatives; different columns must all hold.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    conditions: Vec<(String, Vec<String>)>,
+}
+
+impl Filter {
+    /// Parses `COL=VALUE` items.
+    pub fn parse(items: &[String]) -> Result<Filter> {
+        let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
+        for item in items {
+            let Some((col, value)) = item.split_once('=') else {
+                bail!("--filter {item:?}: expected COL=VALUE");
+            };
+            let col = col.trim();
+            if col.is_empty() {
+                bail!("--filter {item:?}: the column name is empty");
+            }
+            match conditions.iter_mut().find(|(c, _)| c == col) {
+                Some((_, values)) => values.push(value.to_string()),
+                None => conditions.push((col.to_string(), vec![value.to_string()])),
+            }
+        }
+        Ok(Filter { conditions })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.conditions.is_empty()
+    }
+
+    pub fn matches(&self, record: &Record) -> bool {
+        self.conditions.iter().all(|(col, values)| record.field(col).is_some_and(|v| values.contains(&v)))
+    }
+
+    /// Keeps the matching records; an unknown column (in no record) is an error, not an empty result.
+    pub fn apply(&self, corpus: &mut Corpus) -> Result<()> {
+        for (col, _) in &self.conditions {
+            if !corpus.records.iter().any(|r| r.field(col).is_some()) {
+                bail!("--filter: no record has a column {col:?}");
+            }
+        }
+        let before = corpus.records.len();
+        corpus.records.retain(|r| self.matches(r));
+        if corpus.records.is_empty() {
+            bail!("--filter: none of the {before} records match");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,49 @@
+//! Language of a text from the share of Hangul and Latin letters.
+
+use super::record::Lang;
+
+/// Share of letters above which a text counts as written in one script alone.
+const DOMINANT_SHARE: f64 = 0.9;
+
+/// `ko` when Hangul makes up at least 90% of the Hangul and Latin letters, `en` when Latin does,
+/// `mixed` otherwise, `none` when there are no letters of either script.
+pub fn detect(text: &str) -> Lang {
+    let (mut hangul, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_hangul(c) {
+            hangul += 1;
+        } else if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) {
+            latin += 1;
+        }
+    }
+    let total = hangul + latin;
+    if total == 0 {
+        Lang::None
+    } else if hangul as f64 >= DOMINANT_SHARE * total as f64 {
+        Lang::Ko
+    } else if latin as f64 >= DOMINANT_SHARE * total as f64 {
+        Lang::En
+    } else {
+        Lang::Mixed
+    }
+}
+
+/// Hangul syllables and jamo (conjoining and compatibility).
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts() {
+        assert_eq!(detect("한미동맹의 전략적 통합"), Lang::Ko);
+        assert_eq!(detect("Strategic integration of the ROK-U.S. alliance"), Lang::En);
+        assert_eq!(detect("한미동맹의 전략적 통합(strategic integration)은 Biden 행정부에서"), Lang::Mixed);
+        assert_eq!(detect("5억원 무이자 융자는 되고 7천만원 이사비는 안된다"), Lang::Ko);
+        assert_eq!(detect("  1994 "), Lang::None);
+        assert_eq!(detect(""), Lang::None);
+    }
+}

@@ -1,0 +1,237 @@
+//! Records in: CSV, JSONL, plain `.txt`, the scraped catalogue pages, and folders of them.
+//!
+//! Every reader turns its rows into [`Record`]s. A problem with one row is a [`RecordError`] naming the
+//! file and line; it stops the read unless `skip_bad_records` is set, in which case the row goes to
+//! [`Corpus::rejected`] and the count to the manifest. A problem with a whole file (unreadable, a column
+//! asked for that is not there) always stops the read.
+
+mod date;
+mod lang;
+mod page;
+mod record;
+mod table;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+
+pub use date::{days_in_month, PartialDate};
+pub use lang::{detect as detect_lang, is_hangul};
+pub use record::{Lang, Origin, Record};
+
+/// How to read the inputs: which columns hold what, and what to do with bad rows.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Columns whose values are joined (with a blank line) into the text. Detected by name when empty.
+    pub text_cols: Vec<String>,
+    pub id_col: Option<String>,
+    pub title_col: Option<String>,
+    pub date_col: Option<String>,
+    pub label_col: Option<String>,
+    /// Force the language of every record instead of detecting it.
+    pub lang: Option<Lang>,
+    /// Turn record errors into warnings and rejected rows instead of stopping.
+    pub skip_bad_records: bool,
+}
+
+/// A record that could not be read, kept for `rejected.csv`.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub file: PathBuf,
+    pub line: u64,
+    pub error: String,
+    pub raw: String,
+}
+
+/// A problem with one row: the place and what is wrong.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{origin}: {message}")]
+pub struct RecordError {
+    pub origin: Origin,
+    pub message: String,
+    /// The row as it was read, for `rejected.csv`.
+    pub raw: String,
+}
+
+/// What was read from one input file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    pub format: &'static str,
+    pub records: usize,
+    pub rejected: usize,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// The records of a run and the account of how they were read.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub records: Vec<Record>,
+    pub inputs: Vec<InputSummary>,
+    pub rejected: Vec<Rejected>,
+    /// Files in input folders that are not records (`.toml`, `.md`…), listed so nothing goes unmentioned.
+    pub skipped_files: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The formats a file can be read as, chosen by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Tsv,
+    Jsonl,
+    Text,
+}
+
+impl Format {
+    fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => Format::Csv,
+            "tsv" => Format::Tsv,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "txt" => Format::Text,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Jsonl => "jsonl",
+            Format::Text => "text",
+        }
+    }
+}
+
+impl Corpus {
+    /// Reads every input: files by their extension, folders recursively in sorted path order.
+    pub fn read(paths: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
+        let mut corpus = Corpus::default();
+        let mut files = Vec::new();
+        for path in paths {
+            let meta = fs::metadata(path).with_context(|| format!("cannot read input {}", path.display()))?;
+            if meta.is_dir() {
+                collect_folder(path, &mut files, &mut corpus.skipped_files)?;
+            } else if let Some(format) = Format::of(path) {
+                files.push((path.clone(), format));
+            } else {
+                bail!("{}: not a supported input (use .csv, .tsv, .jsonl, .ndjson, .txt or a folder)", path.display());
+            }
+        }
+        if files.is_empty() {
+            bail!("no record files (.csv, .tsv, .jsonl, .txt) found in {}", display_paths(paths));
+        }
+        let mut seen: HashMap<String, Origin> = HashMap::new();
+        for (path, format) in files {
+            corpus.read_file(&path, format, opts, &mut seen)?;
+        }
+        let empty: Vec<&str> = corpus.records.iter().filter(|r| r.is_empty_text()).map(|r| r.id.as_str()).collect();
+        if !empty.is_empty() {
+            let shown: Vec<&str> = empty.iter().take(5).copied().collect();
+            corpus.warnings.push(format!(
+                "{} record(s) have empty text and are kept without features (e.g. {})",
+                empty.len(),
+                shown.join(", ")
+            ));
+        }
+        Ok(corpus)
+    }
+
+    fn read_file(
+        &mut self,
+        path: &Path,
+        format: Format,
+        opts: &ReadOptions,
+        seen: &mut HashMap<String, Origin>,
+    ) -> Result<()> {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        let mut rows: Vec<std::result::Result<Record, RecordError>> = Vec::new();
+        match format {
+            Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut |r| rows.push(r))?,
+            Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut |r| rows.push(r))?,
+            Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut |r| rows.push(r))?,
+            Format::Text => rows.push(page::read_text_file(path, &bytes)),
+        }
+        drop(bytes);
+        let (mut records, mut rejected) = (0, 0);
+        for row in rows {
+            let row = row.and_then(|mut record| {
+                if let Some(lang) = opts.lang {
+                    record.lang = Some(lang);
+                } else if record.lang.is_none() {
+                    record.lang = Some(lang::detect(&record.text));
+                }
+                match seen.get(&record.id) {
+                    Some(first) => Err(RecordError {
+                        origin: record.origin.clone(),
+                        message: format!("duplicate id {:?}: already used by the record at {first}", record.id),
+                        raw: record.id.clone(),
+                    }),
+                    None => Ok(record),
+                }
+            });
+            match row {
+                Ok(record) => {
+                    seen.insert(record.id.clone(), record.origin.clone());
+                    self.records.push(record);
+                    records += 1;
+                }
+                Err(e) if opts.skip_bad_records => {
+                    self.warnings.push(format!("skipped bad record: {e}"));
+                    self.rejected.push(Rejected {
+                        file: e.origin.file.clone(),
+                        line: e.origin.line,
+                        error: e.message,
+                        raw: e.raw,
+                    });
+                    rejected += 1;
+                }
+                Err(e) => bail!("{e} (use --skip-bad-records to skip such records)"),
+            }
+        }
+        self.inputs.push(InputSummary {
+            path: path.display().to_string(),
+            format: format.name(),
+            records,
+            rejected,
+            bytes: fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            sha256,
+        });
+        Ok(())
+    }
+}
+
+/// Every record file under `dir`, recursively, in sorted path order; other files are listed in `skipped`.
+fn collect_folder(dir: &Path, files: &mut Vec<(PathBuf, Format)>, skipped: &mut Vec<String>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read folder {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot list folder {}", dir.display()))?;
+    entries.sort();
+    for path in entries {
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            collect_folder(&path, files, skipped)?;
+        } else if let Some(format) = Format::of(&path) {
+            files.push((path, format));
+        } else {
+            skipped.push(path.display().to_string());
+        }
+    }
+    Ok(())
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,303 @@
+//! CSV, TSV and JSONL rows into records, through one mapping of column names to record fields.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+
+use super::date::PartialDate;
+use super::record::{Origin, Record};
+use super::{ReadOptions, RecordError};
+
+/// Column names tried, in order, when the user did not name the text column.
+const TEXT_COLUMNS: [&str; 7] = ["text", "abstract", "body", "content", "full_text", "headline", "title"];
+
+/// Which column feeds which field of a record. Built once per file from its header (CSV) or per row (JSONL).
+#[derive(Debug)]
+struct ColumnMap {
+    text: Vec<usize>,
+    id: Option<usize>,
+    title: Option<usize>,
+    date: Option<usize>,
+    label: Option<usize>,
+    /// Every other column, by index: named fields (authors, keywords…) or `extra`.
+    others: Vec<usize>,
+}
+
+/// Resolves `wanted` (asked for by the user) or else the first of `candidates` present in `names`.
+/// A column asked for that is not there is an error naming the file and the columns it has.
+fn pick(names: &[String], wanted: Option<&str>, candidates: &[&str], what: &str, file: &Path) -> Result<Option<usize>> {
+    if let Some(w) = wanted {
+        return match names.iter().position(|n| n == w) {
+            Some(i) => Ok(Some(i)),
+            None => {
+                bail!("{}: the {what} column {w:?} is not there; the columns are: {}", file.display(), names.join(", "))
+            }
+        };
+    }
+    Ok(candidates.iter().find_map(|c| names.iter().position(|n| n.eq_ignore_ascii_case(c))))
+}
+
+impl ColumnMap {
+    fn new(names: &[String], opts: &ReadOptions, file: &Path) -> Result<ColumnMap> {
+        let text = if opts.text_cols.is_empty() {
+            match pick(names, None, &TEXT_COLUMNS, "text", file)? {
+                Some(i) => vec![i],
+                None => bail!(
+                    "{}: no text column found (tried {}); name it with --text-col; the columns are: {}",
+                    file.display(),
+                    TEXT_COLUMNS.join(", "),
+                    names.join(", ")
+                ),
+            }
+        } else {
+            let mut cols = Vec::new();
+            for c in &opts.text_cols {
+                cols.push(pick(names, Some(c), &[], "text", file)?.expect("a named column is found or an error"));
+            }
+            cols
+        };
+        let id = pick(names, opts.id_col.as_deref(), &["id", "doc_id", "record_id"], "id", file)?;
+        let title = pick(names, opts.title_col.as_deref(), &["title", "headline"], "title", file)?;
+        let date = pick(names, opts.date_col.as_deref(), &["date", "year", "published", "report_date"], "date", file)?;
+        let label = pick(names, opts.label_col.as_deref(), &["label"], "label", file)?;
+        let taken = [id, title, date, label];
+        let others = (0..names.len()).filter(|i| !text.contains(i) && !taken.contains(&Some(*i))).collect();
+        Ok(ColumnMap { text, id, title, date, label, others })
+    }
+
+    /// Builds the record of one row; `get(i)` is the value of column `i` (None when a JSONL row lacks it).
+    fn record<'a>(
+        &self,
+        names: &[String],
+        get: impl Fn(usize) -> Option<&'a str>,
+        origin: Origin,
+        fallback_id: impl FnOnce() -> String,
+    ) -> Result<Record, RecordError> {
+        let fail = |message: String| RecordError { origin: origin.clone(), message, raw: String::new() };
+        let mut parts = Vec::with_capacity(self.text.len());
+        for &i in &self.text {
+            match get(i) {
+                Some(v) => parts.push(v),
+                None => return Err(fail(format!("the text field {:?} is missing", names[i]))),
+            }
+        }
+        let text = if parts.len() == 1 { parts[0].to_string() } else { join_nonempty(&parts, "\n\n") };
+        let id = match self.id.and_then(&get).map(str::trim) {
+            Some("") => return Err(fail(format!("the id field {:?} is empty", names[self.id.unwrap_or(0)]))),
+            Some(v) => v.to_string(),
+            None => fallback_id(),
+        };
+        let date = match self.date.and_then(&get).map(str::trim) {
+            None | Some("") => None,
+            Some(v) => match PartialDate::parse(v) {
+                Some(d) => Some(d),
+                None => {
+                    return Err(fail(format!(
+                        "the date {:?} in column {:?} holds no year",
+                        v,
+                        names[self.date.unwrap_or(0)]
+                    )))
+                }
+            },
+        };
+        let mut record = Record {
+            id,
+            title: self.title.and_then(&get).unwrap_or("").trim().to_string(),
+            date,
+            label: self.label.and_then(&get).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()),
+            text,
+            origin,
+            ..Record::default()
+        };
+        for &i in &self.others {
+            let Some(value) = get(i) else { continue };
+            set_named_field(&mut record, &names[i], value);
+        }
+        Ok(record)
+    }
+}
+
+/// Known bibliographic columns go to their field; the rest to `extra`, under the column's name.
+fn set_named_field(record: &mut Record, name: &str, value: &str) {
+    let v = value.trim();
+    match name.to_ascii_lowercase().as_str() {
+        "author" | "authors" => record.authors = split_list(v),
+        "affiliation" => record.affiliation = v.to_string(),
+        "publisher" => record.publisher = v.to_string(),
+        "venue" | "journal" => record.venue = v.to_string(),
+        "volume" => record.volume = v.to_string(),
+        "pages" => record.pages = v.to_string(),
+        "keywords" => record.keywords = split_list(v),
+        "subjects" => record.subjects = split_list(v),
+        _ => {
+            record.extra.insert(name.to_string(), v.to_string());
+        }
+    }
+}
+
+/// `a; b; c` or `#a #b` into items.
+pub(super) fn split_list(value: &str) -> Vec<String> {
+    let sep: &[char] = if value.contains(';') {
+        &[';']
+    } else if value.contains('#') {
+        &['#']
+    } else {
+        &[',']
+    };
+    value.split(sep).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn join_nonempty(parts: &[&str], sep: &str) -> String {
+    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(sep)
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("record").to_string()
+}
+
+/// Reads a delimited file (CSV, TSV) with a header row. Rows are handed to `sink` one by one so that a bad
+/// row is reported with its line and the rest are still read.
+pub(super) fn read_delimited(
+    path: &Path,
+    bytes: &[u8],
+    delimiter: u8,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Result<Record, RecordError>),
+) -> Result<()> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(bytes);
+    let header = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => bail!("{}: cannot read the header row: {e}", path.display()),
+    };
+    let mut names = Vec::with_capacity(header.len());
+    for (i, name) in header.iter().enumerate() {
+        match std::str::from_utf8(name) {
+            Ok(n) => names.push(n.trim().to_string()),
+            Err(e) => bail!("{}:1: column {} of the header is not valid UTF-8 ({e})", path.display(), i + 1),
+        }
+    }
+    let map = ColumnMap::new(&names, opts, path)?;
+    let stem = file_stem(path);
+    let mut row = csv::ByteRecord::new();
+    let mut row_number = 0u64;
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {
+                row_number += 1;
+                let line = row.position().map_or(line, |p| p.line());
+                let origin = Origin { file: path.to_path_buf(), line };
+                let raw = || row.iter().map(String::from_utf8_lossy).collect::<Vec<_>>().join(",");
+                let mut fields = Vec::with_capacity(row.len());
+                let mut bad = None;
+                for (i, f) in row.iter().enumerate() {
+                    match std::str::from_utf8(f) {
+                        Ok(s) => fields.push(s),
+                        Err(e) => {
+                            bad = Some(format!("column {:?} is not valid UTF-8 ({e})", names[i]));
+                            break;
+                        }
+                    }
+                }
+                let result = match bad {
+                    Some(message) => Err(RecordError { origin, message, raw: raw() }),
+                    None => map
+                        .record(&names, |i| fields.get(i).copied(), origin, || format!("{stem}:{row_number}"))
+                        .map_err(|e| RecordError { raw: raw(), ..e }),
+                };
+                sink(result);
+            }
+            Err(e) => {
+                row_number += 1;
+                let line = e.position().map_or(line, |p| p.line());
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("the row has {len} fields, the header has {expected_len}")
+                    }
+                    _ => e.to_string(),
+                };
+                let origin = Origin { file: path.to_path_buf(), line };
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    bail!("{origin}: {message}");
+                }
+                sink(Err(RecordError { origin, message, raw: String::new() }));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads JSON Lines: one object per line; blank lines are allowed. Values may be strings, numbers,
+/// booleans, null, or arrays (joined with `; `, e.g. keywords).
+pub(super) fn read_jsonl(
+    path: &Path,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Result<Record, RecordError>),
+) -> Result<()> {
+    let stem = file_stem(path);
+    let mut row_number = 0u64;
+    for (index, raw_line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_number = index as u64 + 1;
+        let origin = Origin { file: path.to_path_buf(), line: line_number };
+        let raw_line = raw_line.strip_suffix(b"\r").unwrap_or(raw_line);
+        let raw_line = if index == 0 { raw_line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw_line) } else { raw_line };
+        if raw_line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        row_number += 1;
+        let raw = String::from_utf8_lossy(raw_line).into_owned();
+        let fail = |message: String| RecordError { origin: origin.clone(), message, raw: raw.clone() };
+        let line = match std::str::from_utf8(raw_line) {
+            Ok(l) => l,
+            Err(e) => {
+                sink(Err(fail(format!("the line is not valid UTF-8 ({e})"))));
+                continue;
+            }
+        };
+        let object = match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(o)) => o,
+            Ok(_) => {
+                sink(Err(fail("the line is JSON but not an object".to_string())));
+                continue;
+            }
+            Err(e) => {
+                sink(Err(fail(format!("the line is not valid JSON: {e}"))));
+                continue;
+            }
+        };
+        let names: Vec<String> = object.keys().cloned().collect();
+        let values: Vec<String> = object.values().map(json_text).collect();
+        // A text column asked for but missing from this line is this record's error, not the file's.
+        let mut wanted_text = opts.text_cols.clone();
+        wanted_text.retain(|c| !names.contains(c));
+        if let Some(missing) = wanted_text.first() {
+            sink(Err(fail(format!("the text field {missing:?} is missing"))));
+            continue;
+        }
+        let result = ColumnMap::new(&names, opts, path)
+            .map_err(|e| fail(e.to_string().replace(&format!("{}: ", path.display()), "")))
+            .and_then(|map| {
+                map.record(
+                    &names,
+                    |i| values.get(i).map(String::as_str),
+                    origin.clone(),
+                    || format!("{stem}:{row_number}"),
+                )
+            })
+            .map_err(|e| RecordError { raw: raw.clone(), ..e });
+        sink(result);
+    }
+    Ok(())
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(json_text).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}

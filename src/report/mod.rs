@@ -1,0 +1,124 @@
+//! Reports out: CSV tables, SVG charts, the HTML index and the run manifest.
+//!
+//! Every file is written to a temporary file beside its target and renamed over it when complete, so a
+//! failed run never leaves a half-written report over a good one.
+
+mod documents;
+mod manifest;
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+pub use documents::{write_documents, Column};
+pub use manifest::{Manifest, Timings};
+
+/// Writes `path` atomically: `fill` writes into a temporary file in the same folder, which is renamed
+/// over `path` only when `fill` succeeded.
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".hanmi-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    {
+        let mut out = BufWriter::new(tmp.as_file());
+        fill(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
+        out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    tmp.persist(path).with_context(|| format!("cannot move the finished file to {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes a CSV file atomically: a header, then the rows `fill` writes.
+pub fn write_csv(
+    path: &Path,
+    header: &[&str],
+    fill: impl FnOnce(&mut csv::Writer<&mut dyn Write>) -> Result<()>,
+) -> Result<()> {
+    write_atomic(path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(header)?;
+        fill(&mut w)?;
+        w.flush()?;
+        Ok(())
+    })
+}
+
+/// A report folder: knows its path and records which files were written, for the manifest.
+#[derive(Debug)]
+pub struct ReportDir {
+    pub dir: PathBuf,
+    pub written: Vec<String>,
+}
+
+impl ReportDir {
+    pub fn create(dir: &Path) -> Result<ReportDir> {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create the report folder {}", dir.display()))?;
+        Ok(ReportDir { dir: dir.to_path_buf(), written: Vec::new() })
+    }
+
+    /// The path of report `name`, noted as written.
+    pub fn file(&mut self, name: &str) -> PathBuf {
+        self.written.push(name.to_string());
+        self.dir.join(name)
+    }
+}
+
+/// Formats a float for CSV with a fixed number of decimals, so reports are byte-identical across runs
+/// and machines, and `-0` never appears.
+pub fn fmt_f64(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        return String::new();
+    }
+    let s = format!("{x:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// Writes `rejected.csv`: the rows `--skip-bad-records` set aside, with where and why.
+pub fn write_rejected(path: &Path, rejected: &[crate::corpus::Rejected]) -> Result<()> {
+    write_csv(path, &["file", "line", "error", "raw"], |w| {
+        for r in rejected {
+            w.write_record([r.file.display().to_string(), r.line.to_string(), r.error.clone(), r.raw.clone()])?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_keeps_old_file_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        write_atomic(&path, |w| Ok(w.write_all(b"good")?)).unwrap();
+        let err = write_atomic(&path, |w| {
+            w.write_all(b"half")?;
+            anyhow::bail!("stage failed")
+        });
+        assert!(err.is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "good");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "the temporary file is removed");
+    }
+
+    #[test]
+    fn floats_are_stable() {
+        assert_eq!(fmt_f64(-0.0000001, 4), "0.0000");
+        assert_eq!(fmt_f64(0.12345, 3), "0.123");
+        assert_eq!(fmt_f64(f64::NAN, 3), "");
+    }
+}
