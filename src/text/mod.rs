@@ -42,6 +42,19 @@ pub struct Token<'a> {
     pub surface: &'a str,
 }
 
+/// Anything that turns a text into features: the word analyzer, or character n-grams for classifiers.
+/// The vectorizer counts whatever a `Tokenize` emits.
+pub trait Tokenize: Sync {
+    /// Calls `emit` with each feature of `text`, in text order.
+    fn for_each_token(&self, text: &str, emit: &mut dyn FnMut(Token<'_>));
+}
+
+impl Tokenize for Analyzer {
+    fn for_each_token(&self, text: &str, emit: &mut dyn FnMut(Token<'_>)) {
+        Analyzer::for_each_token(self, text, emit)
+    }
+}
+
 /// A built analyzer chain; cheap to share across threads.
 #[derive(Debug, Clone)]
 pub struct Analyzer {

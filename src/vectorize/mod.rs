@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use sprs::{CsMat, TriMat};
 
-use crate::text::Analyzer;
+use crate::text::Tokenize;
 
 /// A document-frequency bound as scikit-learn reads it: a whole number is a count, a fraction a share.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -83,27 +83,67 @@ impl Vocabulary {
     }
 }
 
-/// The result of fitting on a corpus: the vocabulary, the TF-IDF rows, and the raw counts behind them
+/// A fitted model: the options and the vocabulary with its IDF, fixed at fit time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TfidfModel {
+    pub params: TfidfParams,
+    pub vocab: Vocabulary,
+}
+
+/// The result of fitting on a corpus: the model, the TF-IDF rows, and the raw counts behind them
 /// (the counts feed class-based TF-IDF and keyness).
 #[derive(Debug, Clone)]
 pub struct Vectorized {
-    pub params: TfidfParams,
-    pub vocab: Vocabulary,
+    pub model: TfidfModel,
     pub tfidf: CsMat<f64>,
     pub counts: CsMat<f64>,
 }
 
+impl TfidfModel {
+    /// TF-IDF rows of new texts with this model's vocabulary and IDF; unknown terms are ignored.
+    pub fn transform<S: AsRef<str> + Sync>(&self, tokenizer: &(impl Tokenize + ?Sized), texts: &[S]) -> CsMat<f64> {
+        let index: HashMap<&str, usize> = self.vocab.terms.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
+        let mut m = TriMat::new((texts.len(), self.vocab.len()));
+        for (row, text) in texts.iter().enumerate() {
+            let mut counts: HashMap<usize, f64> = HashMap::new();
+            tokenizer.for_each_token(text.as_ref(), &mut |t| {
+                if let Some(&j) = index.get(t.term) {
+                    *counts.entry(j).or_insert(0.0) += 1.0;
+                }
+            });
+            let mut entries: Vec<(usize, f64)> = counts.into_iter().collect();
+            entries.sort_unstable_by_key(|e| e.0);
+            for (j, w) in weigh(&self.params, &self.vocab.idf, &entries) {
+                m.add_triplet(row, j, w);
+            }
+        }
+        m.to_csr()
+    }
+}
+
+/// Weighted, normalized values of one row of (column, count) entries.
+fn weigh(params: &TfidfParams, idf: &[f64], entries: &[(usize, f64)]) -> Vec<(usize, f64)> {
+    let weights: Vec<f64> =
+        entries.iter().map(|&(j, c)| if params.sublinear_tf { c.ln() + 1.0 } else { c } * idf[j]).collect();
+    let norm = match params.norm {
+        Norm::L2 => weights.iter().map(|w| w * w).sum::<f64>().sqrt(),
+        Norm::L1 => weights.iter().map(|w| w.abs()).sum::<f64>(),
+        Norm::None => 1.0,
+    };
+    entries.iter().zip(weights).map(|(&(j, _), w)| (j, if norm > 0.0 { w / norm } else { w })).collect()
+}
+
 /// Fits the vocabulary and IDF on `texts` and returns their TF-IDF rows.
-pub fn fit_transform<'a>(
-    analyzer: &Analyzer,
-    texts: impl IntoIterator<Item = &'a str>,
+pub fn fit_transform<S: AsRef<str> + Sync>(
+    tokenizer: &(impl Tokenize + ?Sized),
+    texts: &[S],
     params: &TfidfParams,
 ) -> Vectorized {
     let mut docs: Vec<HashMap<String, u32>> = Vec::new();
     let mut surfaces: HashMap<String, HashMap<String, u32>> = HashMap::new();
     for text in texts {
         let mut counts = HashMap::new();
-        analyzer.for_each_token(text, |t| {
+        tokenizer.for_each_token(text.as_ref(), &mut |t| {
             *counts.entry(t.term.to_string()).or_insert(0) += 1;
             *surfaces.entry(t.term.to_string()).or_default().entry(t.surface.to_string()).or_insert(0) += 1;
         });
@@ -164,5 +204,5 @@ pub fn fit_transform<'a>(
         display,
         idf,
     };
-    Vectorized { params: params.clone(), vocab, tfidf: tf.to_csr(), counts: raw.to_csr() }
+    Vectorized { model: TfidfModel { params: params.clone(), vocab }, tfidf: tf.to_csr(), counts: raw.to_csr() }
 }
