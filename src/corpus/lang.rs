@@ -3,14 +3,20 @@
 use super::record::Lang;
 
 /// Share of letters above which a text counts as written in one script alone.
-const DOMINANT_SHARE: f64 = 0.9;
+const DOMINANT_SHARE: f64 = 0.8;
 
-/// `ko` when Hangul makes up at least 90% of the Hangul and Latin letters, `en` when Latin does,
+/// A Hangul syllable spells two to three sounds where a Latin letter spells about one, so it weighs as two
+/// letters; otherwise a Korean headline with one brand name (`LG전자 신제품 공개`) would count as mixed.
+const HANGUL_SYLLABLE_WEIGHT: usize = 2;
+
+/// `ko` when Hangul makes up at least 80% of the (weighted) Hangul and Latin letters, `en` when Latin does,
 /// `mixed` otherwise, `none` when there are no letters of either script.
 pub fn detect(text: &str) -> Lang {
     let (mut hangul, mut latin) = (0usize, 0usize);
     for c in text.chars() {
-        if is_hangul(c) {
+        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            hangul += HANGUL_SYLLABLE_WEIGHT;
+        } else if is_hangul(c) {
             hangul += 1;
         } else if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) {
             latin += 1;
@@ -43,6 +49,8 @@ mod tests {
         assert_eq!(detect("Strategic integration of the ROK-U.S. alliance"), Lang::En);
         assert_eq!(detect("한미동맹의 전략적 통합(strategic integration)은 Biden 행정부에서"), Lang::Mixed);
         assert_eq!(detect("5억원 무이자 융자는 되고 7천만원 이사비는 안된다"), Lang::Ko);
+        assert_eq!(detect("SKT·KT MWC 상하이 참가… IoT·5G 리더십 경쟁"), Lang::Mixed);
+        assert_eq!(detect("사드(THAAD) 배치 논란이 계속되고 있다"), Lang::Ko);
         assert_eq!(detect("  1994 "), Lang::None);
         assert_eq!(detect(""), Lang::None);
     }

@@ -1,0 +1,133 @@
+//! Bad input: each problem gets an error naming the file and the line, and `--skip-bad-records` sets the
+//! bad rows aside in rejected.csv, counted in the manifest.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{hanmi, stderr};
+use hanmi::corpus::{Corpus, ReadOptions};
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn error_of(path: &Path, opts: &ReadOptions) -> String {
+    match Corpus::read(&[path.to_path_buf()], opts) {
+        Ok(c) => panic!("{} read without error: {} records", path.display(), c.records.len()),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+#[test]
+fn invalid_utf8_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "bad.csv", b"id,text\na,fine\nb,caf\xe9 au lait\n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("bad.csv:3") && e.contains("\"text\"") && e.contains("not valid UTF-8"), "{e}");
+}
+
+#[test]
+fn wrong_number_of_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "short.csv", b"id,date,text\na,2020,ok\nb,2021\nc,2022,ok\n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("short.csv:3") && e.contains("2 fields") && e.contains("header has 3"), "{e}");
+}
+
+#[test]
+fn bad_json_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "news.jsonl", b"{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("news.jsonl:2") && e.contains("not valid JSON"), "{e}");
+    let p = write(dir.path(), "list.jsonl", b"[1, 2]\n");
+    assert!(error_of(&p, &ReadOptions::default()).contains("list.jsonl:1: the line is JSON but not an object"));
+}
+
+#[test]
+fn missing_column_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "a.csv", b"id,body\na,text here\n");
+    let opts = ReadOptions { text_cols: vec!["abstract".into()], ..ReadOptions::default() };
+    let e = error_of(&p, &opts);
+    assert!(e.contains("a.csv") && e.contains("\"abstract\"") && e.contains("the columns are: id, body"), "{e}");
+    let opts = ReadOptions { label_col: Some("stance".into()), ..ReadOptions::default() };
+    assert!(error_of(&p, &opts).contains("the label column \"stance\" is not there"));
+    // No text column at all, and none named: say which names were tried.
+    let p = write(dir.path(), "b.csv", b"id,notes\na,x\n");
+    assert!(error_of(&p, &ReadOptions::default()).contains("no text column found"));
+}
+
+#[test]
+fn unreadable_path() {
+    let e = error_of(Path::new("/nonexistent/hanmi/archive.csv"), &ReadOptions::default());
+    assert!(e.contains("/nonexistent/hanmi/archive.csv"), "{e}");
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "dup.csv", b"id,text\nx1,first\nx2,second\nx1,third\n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("dup.csv:4") && e.contains("duplicate id \"x1\"") && e.contains("dup.csv:2"), "{e}");
+}
+
+#[test]
+fn date_without_a_year_is_a_record_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "d.csv", b"id,date,text\na,sometime,x\n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("d.csv:2") && e.contains("\"sometime\""), "{e}");
+}
+
+#[test]
+fn empty_text_is_kept_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "e.csv", b"id,text\na,\nb,Alliance\n");
+    let c = Corpus::read(&[p], &ReadOptions::default()).unwrap();
+    assert_eq!(c.records.len(), 2);
+    assert!(c.records[0].is_empty_text());
+    assert!(c.warnings.iter().any(|w| w.contains("1 record(s) have empty text") && w.contains('a')));
+}
+
+#[test]
+fn skip_bad_records_sets_rows_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "mixed.csv",
+        b"id,date,text\na,2020,good one\nb,2021\nc,2022,caf\xe9\na,2023,duplicate\nd,2024,good two\n",
+    );
+    let out = dir.path().join("reports");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--k", "1"];
+        args.extend_from_slice(extra);
+        hanmi(&args)
+    };
+    let failed = run(&[]);
+    assert!(!failed.status.success());
+    let msg = stderr(&failed);
+    assert!(msg.contains("mixed.csv:3") && msg.contains("--skip-bad-records"), "{msg}");
+    assert!(!out.join("documents.csv").exists(), "a failed run writes no report");
+
+    let ok = run(&["--skip-bad-records"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let rejected = fs::read_to_string(out.join("rejected.csv")).unwrap();
+    let lines: Vec<&str> = rejected.lines().collect();
+    assert_eq!(lines[0], "file,line,error,raw");
+    assert_eq!(lines.len(), 4, "{rejected}");
+    assert!(lines[1].contains(",3,") && lines[1].contains("2 fields"));
+    assert!(lines[2].contains(",4,") && lines[2].contains("UTF-8"));
+    assert!(lines[3].contains(",5,") && lines[3].contains("duplicate id"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["records"], 2);
+    assert_eq!(manifest["records_rejected"], 3);
+    assert_eq!(manifest["inputs"][0]["rejected"], 3);
+    let documents = fs::read_to_string(out.join("documents.csv")).unwrap();
+    assert_eq!(documents.lines().count(), 3);
+}
