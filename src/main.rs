@@ -202,6 +202,15 @@ struct VectorizeArgs {
     /// Term frequencies only, no IDF weighting.
     #[arg(long)]
     no_idf: bool,
+    /// Word n-grams from MIN to MAX words, as scikit-learn's ngram_range (e.g. 1,2).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_range)]
+    ngram_range: Option<(usize, usize)>,
+    /// Save the fitted model (analyzer options, vocabulary, IDF) to FILE, to apply it later with --model.
+    #[arg(long, value_name = "FILE")]
+    save_model: Option<PathBuf>,
+    /// Apply a model saved with --save-model instead of fitting one (IDF stays the fitted one).
+    #[arg(long, value_name = "FILE", conflicts_with = "save_model")]
+    model: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -242,6 +251,12 @@ struct StanceArgs {
 }
 
 /// `5` is a count, `0.5` or `5.0` a share, as scikit-learn reads min_df and max_df.
+fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s.split_once(',').ok_or_else(|| format!("{s:?}: expected MIN,MAX such as 1,2"))?;
+    let parse = |x: &str| x.trim().parse::<usize>().map_err(|_| format!("{s:?}: expected MIN,MAX such as 1,2"));
+    Ok((parse(a)?, parse(b)?))
+}
+
 fn parse_df(s: &str) -> Result<DfBound, String> {
     if s.contains('.') {
         match s.parse::<f64>() {
@@ -288,6 +303,9 @@ fn main() -> ExitCode {
                 smooth_idf: !a.no_smooth_idf,
                 use_idf: !a.no_idf,
             },
+            ngram_range: a.ngram_range,
+            save_model: a.save_model,
+            model: a.model,
         }),
         Command::Eval(a) => {
             commands::eval(&commands::EvalOptions { common: a.common.options(), inputs: a.inputs, out: a.out, k: a.k })

@@ -1,10 +1,36 @@
-//! Analyze: text into features, by an analyzer chain of small steps (segmentation, English and Korean
-//! normalization, stop words, stemming, glossary concepts, n-grams).
+//! Analyze: text into features, by a chain of small steps built from the config.
 //!
-//! PLACEHOLDER CHAIN (issue 3 replaces it): unicode words, lowercased.
+//! ```text
+//! text ─► NFC ─► words (UAX #29) ─► script runs ─┬─ Latin  ─► acronyms, lowercase, possessive, stop words, Snowball
+//!                                                ├─ Hangul ─► particles and endings stripped (or ko-dic morphemes), stop words, [bigrams]
+//!                                                └─ digits ─► years only
+//!        ─► glossary concepts (longest phrase first) ─► word n-grams
+//! ```
+//! Each word's analysis is computed once per [`Session`] and cached, so the chain's cost is paid per distinct
+//! word, not per token; the hot loop is a hash lookup and a copy of small integers.
 
+mod english;
+pub mod glossary;
+mod korean;
+#[cfg(feature = "ko-dic")]
+mod morph;
+mod segment;
+mod session;
+
+use std::collections::HashSet;
+
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
+
+pub use english::year;
+use english::{EnglishFilter, EnglishTerm};
+pub use glossary::Concept;
+use korean::KoreanStemmer;
+pub use segment::{for_each_run, Script};
+pub use session::{Session, TokenSession};
+
+/// The built-in stop words, `data/builtin/stopwords.toml`.
+const BUILTIN_STOPWORDS: &str = include_str!("../../data/builtin/stopwords.toml");
 
 /// The analyzer's options; the `[text]` table of `hanmi.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -12,12 +38,20 @@ use unicode_segmentation::UnicodeSegmentation;
 pub struct AnalyzerConfig {
     /// Map Korean and English forms of one concept to one feature.
     pub glossary: bool,
+    /// Concepts added to (or, with the same forms, conflicting with) the built-in glossary.
+    pub extra_concepts: Vec<Concept>,
     /// Drop English and Korean stop words.
     pub stopwords: bool,
-    /// Word n-grams from `ngram_range[0]` to `ngram_range[1]` words.
+    /// Words added to the stop-word lists (either language).
+    pub extra_stopwords: Vec<String>,
+    /// Word n-grams from `ngram_range[0]` to `ngram_range[1]` words, as scikit-learn's `ngram_range`.
     pub ngram_range: (usize, usize),
     /// How Korean words are cut into stems.
     pub korean: KoreanMode,
+    /// Also cut the suffix 적 (전략적 → 전략).
+    pub korean_strip_jeok: bool,
+    /// Count Korean stems as overlapping syllable bigrams (Lucene's CJK bigram filter), not whole.
+    pub korean_bigrams: bool,
 }
 
 /// Korean analysis: suffix rules (default, fast, no dictionary) or a morphological analyzer (`ko-dic` feature).
@@ -31,57 +65,158 @@ pub enum KoreanMode {
 
 impl Default for AnalyzerConfig {
     fn default() -> Self {
-        AnalyzerConfig { glossary: true, stopwords: true, ngram_range: (1, 1), korean: KoreanMode::Rules }
+        AnalyzerConfig {
+            glossary: true,
+            extra_concepts: Vec::new(),
+            stopwords: true,
+            extra_stopwords: Vec::new(),
+            ngram_range: (1, 1),
+            korean: KoreanMode::Rules,
+            korean_strip_jeok: false,
+            korean_bigrams: false,
+        }
     }
 }
 
-/// One feature of a text: the `term` it counts as, and the `surface` word it was read from (for display).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token<'a> {
-    pub term: &'a str,
-    pub surface: &'a str,
-}
-
-/// Anything that turns a text into features: the word analyzer, or character n-grams for classifiers.
-/// The vectorizer counts whatever a `Tokenize` emits.
+/// Anything that turns texts into features: the word analyzer, or character n-grams for classifiers.
+/// The vectorizer counts whatever a session of it emits.
 pub trait Tokenize: Sync {
-    /// Calls `emit` with each feature of `text`, in text order.
-    fn for_each_token(&self, text: &str, emit: &mut dyn FnMut(Token<'_>));
+    type Session<'s>: TokenSession
+    where
+        Self: 's;
+    /// A worker with its own caches; open one per thread or per chunk of records.
+    fn session(&self) -> Self::Session<'_>;
 }
 
-impl Tokenize for Analyzer {
-    fn for_each_token(&self, text: &str, emit: &mut dyn FnMut(Token<'_>)) {
-        Analyzer::for_each_token(self, text, emit)
-    }
+#[derive(Debug, Deserialize)]
+struct StopwordFile {
+    en: Vec<String>,
+    ko: Vec<String>,
 }
 
-/// A built analyzer chain; cheap to share across threads.
-#[derive(Debug, Clone)]
+/// A built analyzer chain; cheap to share across threads (each thread opens its own [`Session`]).
+#[derive(Debug)]
 pub struct Analyzer {
     config: AnalyzerConfig,
+    english: EnglishFilter,
+    korean: KoreanStemmer,
+    #[cfg(feature = "ko-dic")]
+    morph: Option<morph::Morph>,
+    /// Glossary forms as term sequences, each with its concept; empty without the glossary.
+    phrases: Vec<glossary::Phrase>,
 }
 
 impl Analyzer {
-    pub fn new(config: &AnalyzerConfig) -> anyhow::Result<Analyzer> {
-        Ok(Analyzer { config: config.clone() })
+    pub fn new(config: &AnalyzerConfig) -> Result<Analyzer> {
+        if config.ngram_range.0 == 0 || config.ngram_range.0 > config.ngram_range.1 {
+            bail!("ngram_range {:?}: the smallest n must be at least 1 and at most the largest", config.ngram_range);
+        }
+        let lists: StopwordFile = toml::from_str(BUILTIN_STOPWORDS).context("data/builtin/stopwords.toml")?;
+        let extra = config.extra_stopwords.iter().cloned();
+        let en: HashSet<String> = lists.en.into_iter().chain(extra.clone()).map(|w| w.to_lowercase()).collect();
+        let ko: HashSet<String> = lists.ko.into_iter().chain(extra).collect();
+        #[cfg(not(feature = "ko-dic"))]
+        if config.korean == KoreanMode::Morph {
+            bail!("--korean morph needs hanmi built with the ko-dic feature: cargo build --release --features ko-dic");
+        }
+        let mut analyzer = Analyzer {
+            english: EnglishFilter::new(en, config.stopwords),
+            korean: KoreanStemmer::new(ko, config.stopwords, config.korean_strip_jeok),
+            #[cfg(feature = "ko-dic")]
+            morph: if config.korean == KoreanMode::Morph { Some(morph::Morph::load()?) } else { None },
+            config: config.clone(),
+            phrases: Vec::new(),
+        };
+        if config.glossary {
+            let mut concepts = glossary::parse(glossary::BUILTIN_GLOSSARY, "data/builtin/glossary.toml")?;
+            concepts.extend(config.extra_concepts.iter().cloned());
+            let phrases = glossary::compile(&concepts, |form| analyzer.word_terms(form))?;
+            analyzer.phrases = phrases;
+        }
+        Ok(analyzer)
     }
 
     pub fn config(&self) -> &AnalyzerConfig {
         &self.config
     }
 
-    /// Calls `emit` with each feature of `text`, in text order.
-    pub fn for_each_token(&self, text: &str, mut emit: impl FnMut(Token<'_>)) {
-        for word in text.unicode_words() {
-            let term = word.to_lowercase();
-            emit(Token { term: &term, surface: word });
+    /// The features of `text` as owned strings, in text order.
+    pub fn analyze(&self, text: &str) -> Vec<String> {
+        let mut session = self.session();
+        let mut ids = Vec::new();
+        session.tokens(text, &mut ids);
+        ids.iter().map(|&id| session.term(id).to_string()).collect()
+    }
+
+    /// The terms of a text by the word steps alone (no glossary, no n-grams).
+    fn word_terms(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_run(text, |run, script| self.run_terms(run, script, &mut |term, _| out.push(term.to_string())));
+        out
+    }
+
+    /// The terms of one script run, each with the surface form a person reads for it.
+    fn run_terms(&self, run: &str, script: Script, emit: &mut dyn FnMut(&str, &str)) {
+        match script {
+            Script::Latin => {
+                match self.english.word(run) {
+                    EnglishTerm::Term { term, surface } => emit(&term, &surface),
+                    EnglishTerm::Dropped if run.contains('.') => {
+                        // `www.mofa.go.kr`, `e.g`: the parts are words of their own.
+                        for part in run.split('.').filter(|p| !p.is_empty()) {
+                            if let EnglishTerm::Term { term, surface } = self.english.word(part) {
+                                emit(&term, &surface);
+                            }
+                        }
+                    }
+                    EnglishTerm::Dropped => {}
+                }
+            }
+            Script::Digits => {
+                if let Some(y) = year(run) {
+                    emit(y, y)
+                }
+            }
+            Script::Hangul => self.korean_terms(run, emit),
+            Script::Other => {
+                let lower = run.to_lowercase();
+                emit(&lower, &lower)
+            }
         }
     }
 
-    /// The features of `text` as owned strings.
-    pub fn analyze(&self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        self.for_each_token(text, |t| out.push(t.term.to_string()));
-        out
+    fn korean_terms(&self, run: &str, emit: &mut dyn FnMut(&str, &str)) {
+        #[cfg(feature = "ko-dic")]
+        if let Some(morph) = &self.morph {
+            for stem in morph.stems(run) {
+                if !self.korean.is_stopword(&stem) {
+                    self.emit_korean(&stem, emit);
+                }
+            }
+            return;
+        }
+        if let Some(stem) = self.korean.stem(run) {
+            self.emit_korean(stem, emit);
+        }
+    }
+
+    fn emit_korean(&self, stem: &str, emit: &mut dyn FnMut(&str, &str)) {
+        if self.config.korean_bigrams {
+            for bigram in korean::bigrams(stem) {
+                emit(bigram, stem);
+            }
+        } else {
+            emit(stem, stem);
+        }
     }
 }
+
+impl Tokenize for Analyzer {
+    type Session<'s> = Session<'s>;
+    fn session(&self) -> Session<'_> {
+        Session::new(self)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,160 @@
+//! English words into terms: acronyms, possessives, stop words, years, Snowball stems.
+
+use std::collections::HashSet;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// What one Latin-script word became.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnglishTerm {
+    /// A term to count, and the surface form a person reads for it.
+    Term { term: String, surface: String },
+    /// A stop word, a number that is not a year, a single letter: nothing to count.
+    Dropped,
+}
+
+/// The English steps of the chain, in order: acronym detection, lowercasing, possessive stripping, stop words,
+/// Snowball stemming.
+pub struct EnglishFilter {
+    stopwords: HashSet<String>,
+    drop_stopwords: bool,
+    stemmer: Stemmer,
+}
+
+impl std::fmt::Debug for EnglishFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnglishFilter").field("stopwords", &self.stopwords.len()).finish()
+    }
+}
+
+impl EnglishFilter {
+    pub fn new(stopwords: HashSet<String>, drop_stopwords: bool) -> EnglishFilter {
+        EnglishFilter { stopwords, drop_stopwords, stemmer: Stemmer::create(Algorithm::English) }
+    }
+
+    /// A Latin word (`U.S`, `alliance's`, `THAAD`, `Strengthened`) into its term.
+    pub fn word(&self, word: &str) -> EnglishTerm {
+        if let Some(acronym) = self.acronym(word) {
+            return EnglishTerm::Term { term: acronym, surface: word.trim_end_matches('.').to_string() };
+        }
+        let mut lower = word.to_lowercase();
+        strip_possessive(&mut lower);
+        if lower.chars().count() < 2 || (self.drop_stopwords && self.stopwords.contains(&lower)) {
+            return EnglishTerm::Dropped;
+        }
+        if lower.contains(['.', '\'', '’']) {
+            // Dotted lowercase forms (`e.g`, `www.mofa.go`) are not words; their parts are counted by
+            // the caller splitting them, here they are simply dropped as noise.
+            return EnglishTerm::Dropped;
+        }
+        let term = if lower.bytes().any(|b| b.is_ascii_digit()) {
+            lower.clone() // `f35`, `g7`: codes, not words to stem
+        } else {
+            self.stemmer.stem(&lower).into_owned()
+        };
+        EnglishTerm::Term { term, surface: lower }
+    }
+
+    /// `U.S`, `U.N` (dotted capitals) and all-capital words of 2–6 letters (`ROK`, `DPRK`, `THAAD`) are
+    /// acronyms: kept whole, never stemmed, never stop words. `US` and `U.S.` are the United States, written
+    /// `u.s.` so they can never meet the pronoun `us`; other capitalised stop words (`THE`, `AND` in an all-caps
+    /// headline) are ordinary words.
+    fn acronym(&self, word: &str) -> Option<String> {
+        let bytes = word.as_bytes();
+        let dotted = bytes.len() >= 3
+            && bytes.iter().enumerate().all(|(i, b)| if i % 2 == 0 { b.is_ascii_uppercase() } else { *b == b'.' });
+        if dotted {
+            return Some(format!("{}.", word.to_ascii_lowercase()));
+        }
+        let caps = (2..=6).contains(&bytes.len())
+            && bytes.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && bytes[0].is_ascii_uppercase();
+        if !caps {
+            return None;
+        }
+        if word == "US" {
+            return Some("u.s.".to_string());
+        }
+        let lower = word.to_ascii_lowercase();
+        if self.stopwords.contains(&lower) {
+            return None;
+        }
+        Some(lower)
+    }
+}
+
+fn strip_possessive(word: &mut String) {
+    for suffix in ["'s", "’s", "'", "’"] {
+        if word.len() > suffix.len() && word.ends_with(suffix) {
+            word.truncate(word.len() - suffix.len());
+            return;
+        }
+    }
+}
+
+/// A run of digits counts only when it is a year (1900–2099): `1994`, `2018`.
+pub fn year(digits: &str) -> Option<&str> {
+    let b = digits.as_bytes();
+    (b.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"))).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter() -> EnglishFilter {
+        let stop = ["us", "the", "and", "it", "of", "is"].iter().map(|s| s.to_string()).collect();
+        EnglishFilter::new(stop, true)
+    }
+
+    fn term(word: &str) -> Option<String> {
+        match filter().word(word) {
+            EnglishTerm::Term { term, .. } => Some(term),
+            EnglishTerm::Dropped => None,
+        }
+    }
+
+    #[test]
+    fn acronyms_are_kept_and_never_the_pronoun() {
+        assert_eq!(term("U.S").as_deref(), Some("u.s."));
+        assert_eq!(term("US").as_deref(), Some("u.s."));
+        assert_eq!(term("us"), None);
+        assert_eq!(term("Us"), None);
+        assert_eq!(term("ROK").as_deref(), Some("rok"));
+        assert_eq!(term("USFK").as_deref(), Some("usfk"));
+        assert_eq!(term("THAAD").as_deref(), Some("thaad"));
+        assert_eq!(term("NATO").as_deref(), Some("nato"));
+        assert_eq!(term("DPRK").as_deref(), Some("dprk"));
+        // An all-caps stop word is a stop word.
+        assert_eq!(term("THE"), None);
+        assert_eq!(term("IT"), None);
+    }
+
+    #[test]
+    fn possessives_stems_and_numbers() {
+        assert_eq!(term("alliance's").as_deref(), Some("allianc"));
+        assert_eq!(term("Korea’s").as_deref(), Some("korea"));
+        assert_eq!(term("integration").as_deref(), Some("integr"));
+        assert_eq!(term("Integrated").as_deref(), Some("integr"));
+        assert_eq!(term("denuclearization").as_deref(), Some("denuclear"));
+        assert_eq!(term("F35").as_deref(), Some("f35"));
+        assert_eq!(term("e.g"), None);
+        assert_eq!(term("a"), None);
+        assert_eq!(year("1994"), Some("1994"));
+        assert_eq!(year("2018"), Some("2018"));
+        assert_eq!(year("35"), None);
+        assert_eq!(year("1000"), None);
+    }
+
+    #[test]
+    fn surface_is_the_readable_word() {
+        match filter().word("Integration") {
+            EnglishTerm::Term { surface, .. } => assert_eq!(surface, "integration"),
+            EnglishTerm::Dropped => panic!("dropped"),
+        }
+        match filter().word("U.S") {
+            EnglishTerm::Term { surface, .. } => assert_eq!(surface, "U.S"),
+            EnglishTerm::Dropped => panic!("dropped"),
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! A worker of the analyzer: caches each distinct word's terms, interns terms as small integers, matches
+//! glossary phrases and builds n-grams. One per thread or chunk of records; nothing in it is shared.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use super::{for_each_run, Analyzer};
+
+/// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
+/// forms seen behind each term (for display).
+pub trait TokenSession {
+    /// Appends the feature ids of `text`, in text order, to `out`.
+    fn tokens(&mut self, text: &str, out: &mut Vec<u32>);
+    /// The term behind an id this session gave.
+    fn term(&self, id: u32) -> &str;
+    /// How many distinct terms this session has given ids to.
+    fn term_count(&self) -> usize;
+    /// Calls `f(term id, surface, count)` for every surface form seen behind a term, with how often.
+    fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64));
+    /// Whether the term is a glossary concept (a feature of both languages).
+    fn is_concept(&self, _id: u32) -> bool {
+        false
+    }
+}
+
+/// Strings ↔ dense ids.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+}
+
+/// A cached word: its terms (a range of `Session::word_terms`) and how often it was seen.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: u32,
+    len: u32,
+    count: u64,
+}
+
+/// Glossary phrases starting with a term: indexes into `Session::phrases`, longest first.
+#[derive(Debug, Clone, Default)]
+struct PhraseStarts(Vec<u32>);
+
+#[derive(Debug)]
+struct SessionPhrase {
+    terms: Vec<u32>,
+    concept: u32,
+    form: u32,
+    hits: u64,
+}
+
+pub struct Session<'a> {
+    analyzer: &'a Analyzer,
+    words: FxHashMap<Box<str>, u32>,
+    word_info: Vec<Word>,
+    /// (term id, surface id) of every cached word, in runs.
+    word_terms: Vec<(u32, u32)>,
+    terms: Interner,
+    surfaces: Interner,
+    /// For each term id (grown on demand): the glossary phrases that start with it.
+    starts: Vec<PhraseStarts>,
+    phrases: Vec<SessionPhrase>,
+    /// Term ids of the glossary concepts, sorted.
+    concepts: Vec<u32>,
+    raw: Vec<u32>,
+    ngram: String,
+    nfc: String,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(analyzer: &'a Analyzer) -> Session<'a> {
+        let mut session = Session {
+            analyzer,
+            words: FxHashMap::default(),
+            word_info: Vec::new(),
+            word_terms: Vec::new(),
+            terms: Interner::default(),
+            surfaces: Interner::default(),
+            starts: Vec::new(),
+            phrases: Vec::new(),
+            concepts: Vec::new(),
+            raw: Vec::new(),
+            ngram: String::new(),
+            nfc: String::new(),
+        };
+        for p in &analyzer.phrases {
+            let terms: Vec<u32> = p.terms.iter().map(|t| session.terms.id(t)).collect();
+            let concept = session.terms.id(&p.concept);
+            let form = session.surfaces.id(&p.form);
+            session.phrases.push(SessionPhrase { terms, concept, form, hits: 0 });
+        }
+        session.concepts = session.phrases.iter().map(|p| p.concept).collect();
+        session.concepts.sort_unstable();
+        session.concepts.dedup();
+        session.starts.resize(session.terms.strings.len(), PhraseStarts::default());
+        let mut order: Vec<u32> = (0..session.phrases.len() as u32).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(session.phrases[i as usize].terms.len()));
+        for i in order {
+            let first = session.phrases[i as usize].terms[0];
+            session.starts[first as usize].0.push(i);
+        }
+        session
+    }
+
+    /// The cached word for a script run, analyzing it the first time it is seen.
+    fn word(&mut self, run: &str, script: super::Script) -> usize {
+        if let Some(&w) = self.words.get(run) {
+            return w as usize;
+        }
+        let start = self.word_terms.len() as u32;
+        let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
+        self.analyzer.run_terms(run, script, &mut |term, surface| {
+            word_terms.push((terms.id(term), surfaces.id(surface)));
+        });
+        let index = self.word_info.len();
+        self.word_info.push(Word { start, len: self.word_terms.len() as u32 - start, count: 0 });
+        self.words.insert(run.into(), index as u32);
+        index
+    }
+
+    /// Replaces glossary phrases in `raw` by their concepts, longest match first, into `out`.
+    fn apply_glossary(&mut self, out: &mut Vec<u32>) {
+        let raw = std::mem::take(&mut self.raw);
+        let mut i = 0;
+        while i < raw.len() {
+            let t = raw[i] as usize;
+            let matched = self.starts.get(t).and_then(|s| {
+                s.0.iter().copied().find(|&p| {
+                    let terms = &self.phrases[p as usize].terms;
+                    raw.len() - i >= terms.len() && raw[i..i + terms.len()] == terms[..]
+                })
+            });
+            match matched {
+                Some(p) => {
+                    let phrase = &mut self.phrases[p as usize];
+                    phrase.hits += 1;
+                    out.push(phrase.concept);
+                    i += phrase.terms.len();
+                }
+                None => {
+                    out.push(raw[i]);
+                    i += 1;
+                }
+            }
+        }
+        self.raw = raw;
+    }
+
+    /// Adds the word n-grams of the unigrams `out[from..]` (n from the config's range) and drops the
+    /// unigrams when the range starts above 1.
+    fn add_ngrams(&mut self, out: &mut Vec<u32>, from: usize) {
+        let (lo, hi) = self.analyzer.config.ngram_range;
+        if hi == 1 {
+            return;
+        }
+        let unigrams: Vec<u32> = out.drain(from..).collect();
+        if lo == 1 {
+            out.extend_from_slice(&unigrams);
+        }
+        for n in lo.max(2)..=hi {
+            for window in unigrams.windows(n) {
+                self.ngram.clear();
+                for (k, &id) in window.iter().enumerate() {
+                    if k > 0 {
+                        self.ngram.push(' ');
+                    }
+                    self.ngram.push_str(&self.terms.strings[id as usize]);
+                }
+                let id = self.terms.id(&self.ngram);
+                out.push(id);
+            }
+        }
+    }
+}
+
+impl TokenSession for Session<'_> {
+    fn tokens(&mut self, text: &str, out: &mut Vec<u32>) {
+        let text: Cow<str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            Cow::Borrowed(text)
+        } else {
+            let mut nfc = std::mem::take(&mut self.nfc);
+            nfc.clear();
+            nfc.extend(text.nfc());
+            Cow::Owned(nfc)
+        };
+        let from = out.len();
+        let glossary = !self.phrases.is_empty();
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.clear();
+        for_each_run(&text, |run, script| {
+            let w = self.word(run, script);
+            let info = &mut self.word_info[w];
+            info.count += 1;
+            let terms = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
+            let sink = if glossary { &mut raw } else { &mut *out };
+            sink.extend(terms.iter().map(|&(t, _)| t));
+        });
+        self.raw = raw;
+        if glossary {
+            self.apply_glossary(out);
+        }
+        self.add_ngrams(out, from);
+        if let Cow::Owned(s) = text {
+            self.nfc = s;
+        }
+    }
+
+    fn term(&self, id: u32) -> &str {
+        &self.terms.strings[id as usize]
+    }
+
+    fn term_count(&self) -> usize {
+        self.terms.strings.len()
+    }
+
+    fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64)) {
+        for w in &self.word_info {
+            for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {
+                f(term, &self.surfaces.strings[surface as usize], w.count);
+            }
+        }
+        for p in self.phrases.iter().filter(|p| p.hits > 0) {
+            f(p.concept, &self.surfaces.strings[p.form as usize], p.hits);
+        }
+    }
+
+    fn is_concept(&self, id: u32) -> bool {
+        self.concepts.binary_search(&id).is_ok()
+    }
+}

@@ -1,0 +1,148 @@
+use super::*;
+
+fn analyzer(config: AnalyzerConfig) -> Analyzer {
+    Analyzer::new(&config).expect("analyzer builds")
+}
+
+fn bare() -> Analyzer {
+    analyzer(AnalyzerConfig { glossary: false, ..AnalyzerConfig::default() })
+}
+
+fn stem(word: &str) -> Vec<String> {
+    analyzer(AnalyzerConfig { glossary: false, stopwords: false, ..AnalyzerConfig::default() }).analyze(word)
+}
+
+#[test]
+fn korean_particles_and_endings_are_cut() {
+    let cases = [
+        ("동맹의", "동맹"),
+        ("북한은", "북한"),
+        ("비핵화를", "비핵화"),
+        ("통일부는", "통일부"),
+        ("협력이", "협력"),
+        ("미국과의", "미국"),
+        ("북한에서는", "북한"),
+        ("일본으로부터", "일본"),
+        ("한반도의", "한반도"),
+        ("국가들은", "국가"),
+        ("강화했다", "강화"),
+        ("협력하는", "협력"),
+        ("발표한", "발표"),
+        ("배치되었다", "배치"),
+        ("지원받은", "지원"),
+        ("공격당했다", "공격"),
+        ("발전시켰다", "발전"),
+        ("전략적인", "전략적"),
+        ("전략적으로", "전략적"),
+        ("문제이다", "문제"),
+        ("정당한", "정당"),
+        ("담당하는", "담당"),
+        ("결과를", "결과"),
+        ("주한미군의", "주한미군"),
+    ];
+    for (word, expected) in cases {
+        assert_eq!(stem(word), [expected], "{word}");
+    }
+}
+
+#[test]
+fn korean_nouns_that_look_inflected_stay_whole() {
+    for word in
+        ["미국", "한국", "거리", "국가", "전문가", "차이", "회의", "한반도", "결과", "북한", "남북한", "대만", "통일"]
+    {
+        assert_eq!(stem(word), [word], "{word}");
+    }
+}
+
+#[test]
+fn jeok_is_cut_only_when_asked() {
+    let a = analyzer(AnalyzerConfig { glossary: false, korean_strip_jeok: true, ..AnalyzerConfig::default() });
+    assert_eq!(a.analyze("전략적인 협력"), ["전략", "협력"]);
+}
+
+#[test]
+fn decomposed_hangul_gives_the_same_tokens() {
+    use unicode_normalization::UnicodeNormalization;
+    let text = "한미동맹의 전략적 통합은 비핵화를 위한 것이다";
+    let nfd: String = text.nfd().collect();
+    assert_ne!(nfd, text);
+    assert_eq!(bare().analyze(&nfd), bare().analyze(text));
+}
+
+#[test]
+fn scripts_are_split_inside_words() {
+    assert_eq!(bare().analyze("ROK-US동맹"), ["rok", "u.s.", "동맹"]);
+    assert_eq!(bare().analyze("2021년 3월"), ["2021"]);
+}
+
+#[test]
+fn korean_stop_words_are_dropped() {
+    assert_eq!(bare().analyze("이번 회담을 통해 협력 등 것으로 있다"), ["회담", "협력"]);
+}
+
+#[test]
+fn english_chain_on_the_seed_abstract() {
+    // From the first seed page's English abstract.
+    let text = "This study examines the strategic integration of the ROK-U.S. alliance under the Biden \
+                administration and North Korea's denuclearization.";
+    let tokens = bare().analyze(text);
+    for t in ["studi", "examin", "strateg", "integr", "rok", "u.s.", "allianc", "biden", "administr", "north"] {
+        assert!(tokens.contains(&t.to_string()), "{t} in {tokens:?}");
+    }
+    assert!(tokens.contains(&"denuclear".to_string()));
+    assert!(!tokens.contains(&"us".to_string()) && !tokens.contains(&"the".to_string()));
+}
+
+#[test]
+fn glossary_joins_korean_and_english() {
+    let a = analyzer(AnalyzerConfig::default());
+    let ko = a.analyze("북한의 비핵화와 주한미군");
+    let en = a.analyze("North Korea's denuclearization and USFK");
+    assert_eq!(ko, en, "{ko:?} vs {en:?}");
+    assert!(ko.contains(&"north_korea".to_string()));
+    // The longest phrase wins: "North Korea" is one concept, not "north" + korea.
+    assert!(!en.contains(&"north".to_string()));
+}
+
+#[test]
+fn builtin_glossary_is_large_and_every_form_analyzes() {
+    let concepts = glossary::parse(glossary::BUILTIN_GLOSSARY, "builtin").unwrap();
+    assert!(concepts.len() >= 60, "{} concepts", concepts.len());
+    assert!(concepts.iter().all(|c| !c.en.is_empty() && !c.ko.is_empty()), "every concept has both languages");
+    analyzer(AnalyzerConfig::default());
+}
+
+#[test]
+fn word_ngrams_follow_scikit_learn() {
+    let a = analyzer(AnalyzerConfig { glossary: false, ngram_range: (1, 2), ..AnalyzerConfig::default() });
+    assert_eq!(
+        a.analyze("strategic integration deepens"),
+        ["strateg", "integr", "deepen", "strateg integr", "integr deepen"]
+    );
+    let b = analyzer(AnalyzerConfig { glossary: false, ngram_range: (2, 2), ..AnalyzerConfig::default() });
+    assert_eq!(b.analyze("strategic integration deepens"), ["strateg integr", "integr deepen"]);
+}
+
+#[test]
+fn korean_bigrams_as_lucene() {
+    let a = analyzer(AnalyzerConfig { glossary: false, korean_bigrams: true, ..AnalyzerConfig::default() });
+    assert_eq!(a.analyze("비핵화를 미"), ["비핵", "핵화", "미"]);
+}
+
+#[test]
+fn sessions_reuse_cached_words() {
+    let a = bare();
+    let mut s = a.session();
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    s.tokens("alliance alliances Alliance", &mut x);
+    s.tokens("the alliance", &mut y);
+    assert_eq!(x, [x[0], x[0], x[0]]);
+    assert_eq!(y, [x[0]]);
+    let mut seen = 0;
+    s.for_each_surface(&mut |id, surface, n| {
+        if id == x[0] && surface == "alliance" {
+            seen += n;
+        }
+    });
+    assert_eq!(seen, 3, "alliance, Alliance and alliance again");
+}
