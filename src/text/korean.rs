@@ -565,7 +565,8 @@ fn final_consonant(c: char) -> Option<(bool, bool)> {
 pub struct KoreanStemmer {
     suffixes: HashMap<String, Suffix>,
     longest: usize,
-    protected: Vec<&'static str>,
+    protected: HashSet<&'static str>,
+    longest_protected: usize,
     stopwords: HashSet<String>,
     drop_stopwords: bool,
 }
@@ -621,7 +622,14 @@ impl KoreanStemmer {
             }
         }
         let longest = suffixes.keys().map(|s| syllables(s)).max().unwrap_or(0);
-        KoreanStemmer { suffixes, longest, protected: PROTECTED_ENDINGS.to_vec(), stopwords, drop_stopwords }
+        KoreanStemmer {
+            suffixes,
+            longest,
+            protected: PROTECTED_ENDINGS.iter().copied().collect(),
+            longest_protected: PROTECTED_ENDINGS.iter().map(|p| syllables(p)).max().unwrap_or(1),
+            stopwords,
+            drop_stopwords,
+        }
     }
 
     /// The stem of a run of Hangul, or `None` when it is a stop word or nothing is left.
@@ -643,18 +651,23 @@ impl KoreanStemmer {
     /// Cuts the longest suffix whose conditions hold and that does not fall inside a protected noun
     /// (한반도의 → 한반도, never 한반).
     fn strip<'w>(&self, word: &'w str) -> &'w str {
-        let inside_protected = |byte: usize| {
-            self.protected.iter().any(|p| word.match_indices(p).any(|(s, _)| s < byte && byte < s + p.len()))
-                // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
-                || word.match_indices("주의").any(|(s, _)| s >= 6 && s < byte && byte < s + 6)
-        };
         let chars: Vec<(usize, char)> = word.char_indices().collect();
         let n = chars.len();
+        // Whether a protected noun spans the cut before syllable `cut`.
+        let inside_protected = |cut: usize| {
+            (cut.saturating_sub(self.longest_protected - 1)..cut).any(|s| {
+                (cut + 1..=(s + self.longest_protected).min(n)).any(|e| {
+                    let piece = &word[chars[s].0..chars.get(e).map_or(word.len(), |c| c.0)];
+                    // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
+                    self.protected.contains(piece) || (piece == "주의" && s >= 2)
+                })
+            })
+        };
         for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
             let cut = n - len;
             let (byte, _) = chars[cut];
             let Some(rule) = self.suffixes.get(&word[byte..]) else { continue };
-            if cut < rule.min_stem || inside_protected(byte) {
+            if cut < rule.min_stem || inside_protected(cut) {
                 continue;
             }
             let before = chars[cut - 1].1;
