@@ -3,6 +3,8 @@
 //!
 //! PLACEHOLDER (issue 5 builds it).
 
+pub mod metrics;
+
 use serde::{Deserialize, Serialize};
 
 /// How many clusters: a fixed number, or chosen from a range by the documented rule.

@@ -2,6 +2,8 @@
 //!
 //! PLACEHOLDER (issue 6 builds it).
 
+pub mod wordscores;
+
 use serde::{Deserialize, Serialize};
 
 /// The `[stance]` table of `hanmi.toml`.
