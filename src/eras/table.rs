@@ -114,8 +114,13 @@ impl AssignmentNote {
     }
 }
 
-/// The era tables built into the binary, by name.
-const BUILTIN: &[(&str, &str)] = &[];
+/// The era tables built into the binary, by name; the first is the default.
+const BUILTIN: &[(&str, &str)] = &[
+    ("us-presidents", include_str!("../../data/builtin/eras/us-presidents.toml")),
+    ("rok-presidents", include_str!("../../data/builtin/eras/rok-presidents.toml")),
+    ("dprk-leaders", include_str!("../../data/builtin/eras/dprk-leaders.toml")),
+    ("decades", include_str!("../../data/builtin/eras/decades.toml")),
+];
 
 /// One era as written in a TOML table; dates may be strings or TOML dates.
 #[derive(Deserialize)]
