@@ -36,11 +36,14 @@ const PALETTE: [RGBColor; 14] = [
 ];
 
 const FONT: &str = "sans-serif";
+// plotters writes font-size as size / 1.24, so 16 gives 13-pixel text.
+const TEXT_SIZE: u32 = 16;
+const TITLE_SIZE: u32 = 24;
 const HEIGHT: u32 = 560;
 const LEGEND_WIDTH: u32 = 280;
 /// Longest era label drawn in full; longer ones are cut with an ellipsis.
 const MAX_LABEL_CHARS: usize = 24;
-/// Rough width of one character of 13-pixel text, to decide whether labels fit side by side.
+/// Rough width of one character of 13-pixel text (TEXT_SIZE), to decide whether labels fit side by side.
 const CHAR_WIDTH: u32 = 7;
 
 fn colour(i: usize) -> RGBColor {
@@ -77,8 +80,8 @@ fn write_svg(path: &Path, svg: &str) -> Result<()> {
 /// A small chart with its title and "no data".
 fn no_data(path: &Path, title: &str) -> Result<()> {
     let svg = render((480, 120), |root| {
-        root.draw(&Text::new(title.to_string(), (20, 30), (FONT, 18).into_font()))?;
-        root.draw(&Text::new("no data", (20, 70), (FONT, 15).into_font().color(&RGBColor(110, 110, 110))))?;
+        root.draw(&Text::new(title.to_string(), (20, 30), (FONT, TITLE_SIZE - 4).into_font()))?;
+        root.draw(&Text::new("no data", (20, 70), (FONT, TEXT_SIZE + 1).into_font().color(&RGBColor(110, 110, 110))))?;
         Ok(())
     })?;
     write_svg(path, &svg)
@@ -93,12 +96,12 @@ struct CategoryLabels {
 }
 
 impl CategoryLabels {
-    fn new(names: &[String], plot_width: u32) -> CategoryLabels {
-        let labels: Vec<String> = names.iter().map(|n| shorten(n, MAX_LABEL_CHARS)).collect();
+    /// `labels` are drawn as given (callers shorten them with [`shorten`]).
+    fn new(labels: Vec<String>, plot_width: u32) -> CategoryLabels {
         let longest = labels.iter().map(|l| l.chars().count() as u32).max().unwrap_or(0) * CHAR_WIDTH;
         let slot = plot_width / labels.len().max(1) as u32;
         let rotated = longest + 6 > slot;
-        let area = if rotated { longest + 20 } else { 30 };
+        let area = if rotated { longest + 12 } else { 30 };
         CategoryLabels { labels, rotated, area }
     }
 
@@ -106,7 +109,7 @@ impl CategoryLabels {
     /// not fit side by side.
     fn draw_one(&self, root: &Area<'_>, i: usize, (x, y): (i32, i32)) -> Result<()> {
         let Some(label) = self.labels.get(i) else { return Ok(()) };
-        let font = (FONT, 13).into_font();
+        let font = (FONT, TEXT_SIZE).into_font();
         let style = if self.rotated {
             font.transform(FontTransform::Rotate90).into_text_style(root).pos(Pos::new(HPos::Left, VPos::Center))
         } else {
@@ -119,11 +122,11 @@ impl CategoryLabels {
 
 /// A legend of coloured squares and names, top-down in `area`.
 fn draw_legend(area: &Area<'_>, title: &str, entries: &[(String, RGBColor)]) -> Result<()> {
-    area.draw(&Text::new(title.to_string(), (10, 50), (FONT, 14).into_font().style(FontStyle::Bold)))?;
+    area.draw(&Text::new(title.to_string(), (10, 50), (FONT, TEXT_SIZE + 1).into_font().style(FontStyle::Bold)))?;
     for (i, (name, colour)) in entries.iter().enumerate() {
         let y = 75 + 22 * i as i32;
         area.draw(&Rectangle::new([(10, y), (24, y + 14)], colour.filled()))?;
-        area.draw(&Text::new(shorten(name, 34), (32, y + 1), (FONT, 13).into_font()))?;
+        area.draw(&Text::new(shorten(name, 34), (32, y + 1), (FONT, TEXT_SIZE).into_font()))?;
     }
     Ok(())
 }
@@ -158,20 +161,23 @@ pub fn themes_by_era_svg(path: &Path, rows: &[EraThemeRow], theme_names: &BTreeM
         .iter()
         .map(|era| {
             let docs = rows.iter().find(|r| r.era == *era).map_or(0, |r| r.docs);
-            format!("{era} ({docs})")
+            format!("{} ({docs})", shorten(era, MAX_LABEL_CHARS))
         })
         .collect();
-    let labels = CategoryLabels::new(&era_labels, width - LEGEND_WIDTH - 80);
+    let labels = CategoryLabels::new(era_labels, width - LEGEND_WIDTH - 80);
     let svg = render((width, HEIGHT + labels.area), |root| {
         let (plot, legend) = root.split_horizontally(width - LEGEND_WIDTH);
         let mut chart = ChartBuilder::on(&plot)
-            .caption(title, (FONT, 20))
+            .caption(title, (FONT, TITLE_SIZE))
             .margin(12)
             .x_label_area_size(labels.area)
-            .y_label_area_size(56)
+            .y_label_area_size(64)
             .build_cartesian_2d(0f64..eras.len() as f64, 0f64..1f64)?;
         chart
             .configure_mesh()
+            .label_style((FONT, TEXT_SIZE))
+            .axis_desc_style((FONT, TEXT_SIZE))
+            .light_line_style(TRANSPARENT)
             .disable_x_mesh()
             .x_labels(0)
             .y_desc("share of the era's records")
@@ -214,49 +220,56 @@ pub fn stance_by_era_svg(path: &Path, rows: &[EraStanceRow]) -> Result<()> {
         return no_data(path, title);
     }
     let width = chart_width(eras.len());
-    let era_labels: Vec<String> = eras.iter().map(|e| e.to_string()).collect();
-    let labels = CategoryLabels::new(&era_labels, width - LEGEND_WIDTH - 80);
-    let svg =
-        render((width, HEIGHT + labels.area), |root| {
-            let (plot, legend) = root.split_horizontally(width - LEGEND_WIDTH);
-            let mut chart = ChartBuilder::on(&plot)
-                .caption(title, (FONT, 20))
-                .margin(12)
-                .x_label_area_size(labels.area)
-                .y_label_area_size(56)
-                .build_cartesian_2d(0f64..eras.len() as f64, -1f64..1f64)?;
-            chart.configure_mesh().disable_x_mesh().x_labels(0).y_desc("mean stance").draw()?;
-            chart.draw_series(LineSeries::new([(0.0, 0.0), (eras.len() as f64, 0.0)], RGBColor(150, 150, 150)))?;
-            let axis_count = axes.len().max(1) as f64;
-            for (a, axis) in axes.iter().enumerate() {
-                let style = colour(a);
-                // Axes sit side by side within an era's slot so their whiskers do not hide each other.
-                let offset = 0.5 + (a as f64 + 0.5 - axis_count / 2.0) * (0.6 / axis_count);
-                let points: Vec<(f64, f64, f64, f64)> = eras
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(e, era)| {
-                        let row = rows.iter().find(|r| r.era == *era && r.axis == *axis)?;
-                        let mean = row.mean.filter(|m| m.is_finite())?.clamp(-1.0, 1.0);
-                        let low = row.ci_low.filter(|v| v.is_finite()).unwrap_or(mean).clamp(-1.0, 1.0);
-                        let high = row.ci_high.filter(|v| v.is_finite()).unwrap_or(mean).clamp(-1.0, 1.0);
-                        Some((e as f64 + offset, low, mean, high))
-                    })
-                    .collect();
-                chart.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.2)), style.stroke_width(1)))?;
-                chart.draw_series(points.iter().map(|&(x, low, mean, high)| {
-                    ErrorBar::new_vertical(x, low, mean, high, style.stroke_width(2), 8)
-                }))?;
-                chart.draw_series(points.iter().map(|&(x, _, mean, _)| Circle::new((x, mean), 4, style.filled())))?;
-            }
-            for e in 0..eras.len() {
-                let anchor = chart.backend_coord(&(e as f64 + 0.5, -1.0));
-                labels.draw_one(root, e, anchor)?;
-            }
-            let entries: Vec<(String, RGBColor)> =
-                axes.iter().enumerate().map(|(a, axis)| (axis.to_string(), colour(a))).collect();
-            draw_legend(&legend, "Stance axes", &entries)
-        })?;
+    let era_labels: Vec<String> = eras.iter().map(|e| shorten(e, MAX_LABEL_CHARS)).collect();
+    let labels = CategoryLabels::new(era_labels, width - LEGEND_WIDTH - 80);
+    let svg = render((width, HEIGHT + labels.area), |root| {
+        let (plot, legend) = root.split_horizontally(width - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(title, (FONT, TITLE_SIZE))
+            .margin(12)
+            .x_label_area_size(labels.area)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0f64..eras.len() as f64, -1f64..1f64)?;
+        chart
+            .configure_mesh()
+            .label_style((FONT, TEXT_SIZE))
+            .axis_desc_style((FONT, TEXT_SIZE))
+            .light_line_style(TRANSPARENT)
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc("mean stance")
+            .draw()?;
+        chart.draw_series(LineSeries::new([(0.0, 0.0), (eras.len() as f64, 0.0)], RGBColor(150, 150, 150)))?;
+        let axis_count = axes.len().max(1) as f64;
+        for (a, axis) in axes.iter().enumerate() {
+            let style = colour(a);
+            // Axes sit side by side within an era's slot so their whiskers do not hide each other.
+            let offset = 0.5 + (a as f64 + 0.5 - axis_count / 2.0) * (0.6 / axis_count);
+            let points: Vec<(f64, f64, f64, f64)> = eras
+                .iter()
+                .enumerate()
+                .filter_map(|(e, era)| {
+                    let row = rows.iter().find(|r| r.era == *era && r.axis == *axis)?;
+                    let mean = row.mean.filter(|m| m.is_finite())?.clamp(-1.0, 1.0);
+                    let low = row.ci_low.filter(|v| v.is_finite()).unwrap_or(mean).clamp(-1.0, 1.0);
+                    let high = row.ci_high.filter(|v| v.is_finite()).unwrap_or(mean).clamp(-1.0, 1.0);
+                    Some((e as f64 + offset, low, mean, high))
+                })
+                .collect();
+            chart.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.2)), style.stroke_width(1)))?;
+            // The bar's circle, filled, marks the mean.
+            chart.draw_series(points.iter().map(|&(x, low, mean, high)| {
+                ErrorBar::new_vertical(x, low, mean, high, style.filled().stroke_width(2), 10)
+            }))?;
+        }
+        for e in 0..eras.len() {
+            let anchor = chart.backend_coord(&(e as f64 + 0.5, -1.0));
+            labels.draw_one(root, e, anchor)?;
+        }
+        let entries: Vec<(String, RGBColor)> =
+            axes.iter().enumerate().map(|(a, axis)| (axis.to_string(), colour(a))).collect();
+        draw_legend(&legend, "Stance axes", &entries)
+    })?;
     write_svg(path, &svg)
 }
 
@@ -281,21 +294,29 @@ pub fn k_selection_svg(path: &Path, rows: &[(usize, f64, f64, bool)]) -> Result<
     let chosen_colour = colour(2);
     let svg = render((760, 460), |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 20))
+            .caption(title, (FONT, TITLE_SIZE))
             .margin(14)
             .x_label_area_size(40)
-            .y_label_area_size(60)
+            .y_label_area_size(64)
             .right_y_label_area_size(70)
             .build_cartesian_2d(k_range.clone(), s_low..s_high)?
             .set_secondary_coord(k_range.clone(), h_low..h_high);
         chart
             .configure_mesh()
+            .label_style((FONT, TEXT_SIZE))
+            .axis_desc_style((FONT, TEXT_SIZE))
+            .light_line_style(TRANSPARENT)
             .x_desc("k")
             .x_labels(rows.len().min(20))
             .x_label_formatter(&|k| format!("{}", k.round()))
             .y_desc("silhouette")
             .draw()?;
-        chart.configure_secondary_axes().y_desc("Calinski–Harabasz").draw()?;
+        chart
+            .configure_secondary_axes()
+            .label_style((FONT, TEXT_SIZE))
+            .axis_desc_style((FONT, TEXT_SIZE))
+            .y_desc("Calinski–Harabasz")
+            .draw()?;
         let as_x = |k: usize| k as f64;
         chart
             .draw_series(LineSeries::new(
@@ -316,11 +337,12 @@ pub fn k_selection_svg(path: &Path, rows: &[(usize, f64, f64, bool)]) -> Result<
         for &(k, silhouette, _, chosen) in &rows {
             if chosen && silhouette.is_finite() {
                 chart.draw_series([Circle::new((as_x(k), silhouette), 9, chosen_colour.stroke_width(3))])?;
-                chart.draw_series([Text::new(
+                let label = Text::new(
                     format!("chosen k = {k}"),
-                    (as_x(k), silhouette),
-                    (FONT, 14).into_font().color(&chosen_colour).pos(Pos::new(HPos::Left, VPos::Bottom)),
-                )])?;
+                    (12, -12),
+                    (FONT, TEXT_SIZE + 1).into_font().color(&chosen_colour).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                );
+                chart.draw_series([EmptyElement::at((as_x(k), silhouette)) + label])?;
             }
         }
         chart
@@ -328,7 +350,7 @@ pub fn k_selection_svg(path: &Path, rows: &[(usize, f64, f64, bool)]) -> Result<
             .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 13))
+            .label_font((FONT, TEXT_SIZE))
             .draw()?;
         Ok(())
     })?;

@@ -5,6 +5,7 @@
 
 pub mod charts;
 mod documents;
+pub mod html;
 mod manifest;
 
 use std::fs;
