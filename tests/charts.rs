@@ -229,3 +229,18 @@ fn index_page_names_a_missing_file() {
     assert!(format!("{err:#}").contains("eras.csv"), "{err:#}");
     assert!(!dir.path().join("index.html").exists());
 }
+
+#[test]
+fn many_themes_get_a_taller_chart_with_every_legend_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes: Vec<String> = (0..40).map(|i| format!("theme_{i:02}")).collect();
+    let eras = vec!["Moon Jae-in".to_string(); themes.len()];
+    let rows = theme_prevalence(&rok(), &eras, &themes).unwrap();
+    let path = dir.path().join("themes.svg");
+    themes_by_era_svg(&path, &rows, &BTreeMap::new()).unwrap();
+    let (svg, _) = well_formed(&path);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let height: u32 = doc.root_element().attribute("height").unwrap().parse().unwrap();
+    assert!(height >= 75 + 22 * 40, "height {height}");
+    assert!(svg_texts(&svg).contains("theme_39"));
+}

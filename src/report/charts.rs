@@ -41,6 +41,9 @@ const TEXT_SIZE: u32 = 16;
 const TITLE_SIZE: u32 = 24;
 const HEIGHT: u32 = 560;
 const LEGEND_WIDTH: u32 = 280;
+/// Where the first legend line is drawn, and the height of each.
+const LEGEND_TOP: u32 = 75;
+const LEGEND_LINE: u32 = 22;
 /// Longest era label drawn in full; longer ones are cut with an ellipsis.
 const MAX_LABEL_CHARS: usize = 24;
 /// Rough width of one character of 13-pixel text (TEXT_SIZE), to decide whether labels fit side by side.
@@ -120,11 +123,17 @@ impl CategoryLabels {
     }
 }
 
+/// The height of a chart with `label_area` pixels of x labels and a legend of `entries` lines.
+fn chart_height(label_area: u32, entries: usize) -> u32 {
+    (HEIGHT + label_area).max(LEGEND_TOP + LEGEND_LINE * entries as u32 + 20)
+}
+
 /// A legend of coloured squares and names, top-down in `area`.
 fn draw_legend(area: &Area<'_>, title: &str, entries: &[(String, RGBColor)]) -> Result<()> {
-    area.draw(&Text::new(title.to_string(), (10, 50), (FONT, TEXT_SIZE + 1).into_font().style(FontStyle::Bold)))?;
+    let bold = (FONT, TEXT_SIZE + 1).into_font().style(FontStyle::Bold);
+    area.draw(&Text::new(title.to_string(), (10, LEGEND_TOP as i32 - 25), bold))?;
     for (i, (name, colour)) in entries.iter().enumerate() {
-        let y = 75 + 22 * i as i32;
+        let y = (LEGEND_TOP + LEGEND_LINE * i as u32) as i32;
         area.draw(&Rectangle::new([(10, y), (24, y + 14)], colour.filled()))?;
         area.draw(&Text::new(shorten(name, 34), (32, y + 1), (FONT, TEXT_SIZE).into_font()))?;
     }
@@ -165,7 +174,7 @@ pub fn themes_by_era_svg(path: &Path, rows: &[EraThemeRow], theme_names: &BTreeM
         })
         .collect();
     let labels = CategoryLabels::new(era_labels, width - LEGEND_WIDTH - 80);
-    let svg = render((width, HEIGHT + labels.area), |root| {
+    let svg = render((width, chart_height(labels.area, themes.len())), |root| {
         let (plot, legend) = root.split_horizontally(width - LEGEND_WIDTH);
         let mut chart = ChartBuilder::on(&plot)
             .caption(title, (FONT, TITLE_SIZE))
@@ -222,7 +231,7 @@ pub fn stance_by_era_svg(path: &Path, rows: &[EraStanceRow]) -> Result<()> {
     let width = chart_width(eras.len());
     let era_labels: Vec<String> = eras.iter().map(|e| shorten(e, MAX_LABEL_CHARS)).collect();
     let labels = CategoryLabels::new(era_labels, width - LEGEND_WIDTH - 80);
-    let svg = render((width, HEIGHT + labels.area), |root| {
+    let svg = render((width, chart_height(labels.area, axes.len())), |root| {
         let (plot, legend) = root.split_horizontally(width - LEGEND_WIDTH);
         let mut chart = ChartBuilder::on(&plot)
             .caption(title, (FONT, TITLE_SIZE))
