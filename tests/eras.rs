@@ -1,7 +1,8 @@
 //! Era tables, era assignment, theme prevalence, stance and keyness per era.
 
 use hanmi::eras::{
-    era_keyness, era_stance, theme_prevalence, wilson_interval, Day, EraLabel, EraTable, NO_ERA, UNDATED, Z_95,
+    era_cluster_terms, era_keyness, era_stance, theme_prevalence, wilson_interval, Day, EraLabel, EraTable, NO_ERA,
+    UNDATED, Z_95,
 };
 use hanmi::PartialDate;
 use sprs::TriMat;
@@ -376,4 +377,39 @@ fn keyness_skips_eras_without_comparison_and_empty_corpora() {
         era_keyness(&t, &two_eras, &csc, &terms, &terms, 10, 1000.0).unwrap(),
         era_keyness(&t, &two_eras, &counts, &terms, &terms, 10, 1000.0).unwrap()
     );
+}
+
+#[test]
+fn era_cluster_terms_match_hand_computation() {
+    // Records (terms a, b, c): Clinton/cluster 0 (2, 0, 1); Clinton/cluster 1 (0, 3, 0);
+    // Obama/cluster 0 (1, 1, 0) and (0, 0, 2). Corpus counts (3, 4, 3), total 10, 2 clusters → A = 5.
+    // idf: a, c: ln(1 + 5/3) = 0.9808293; b: ln(1 + 5/4) = 0.8109302. Each era has 2 records.
+    // Clinton/0: a 2/2 · 0.9808293 = 0.9808293, c 1/2 · 0.9808293 = 0.4904146. Clinton/1: b 3/2 · 0.8109302 = 1.2163953.
+    // Obama/0 counts (1, 1, 2): c 2/2 · 0.9808293 = 0.9808293, a 0.4904146, b 0.4054651 (cut by top = 2).
+    let t = toy();
+    let mut tri = TriMat::new((4, 3));
+    for (r, c, v) in [(0, 0, 2.0), (0, 2, 1.0), (1, 1, 3.0), (2, 0, 1.0), (2, 1, 1.0), (3, 2, 2.0)] {
+        tri.add_triplet(r, c, v);
+    }
+    let eras = strings(&["Clinton", "Clinton", "Obama", "Obama"]);
+    let terms = strings(&["a", "b", "c"]);
+    let display = strings(&["A", "B", "C"]);
+    let rows = era_cluster_terms(&t, &eras, &[0, 1, 0, 0], &tri.to_csr(), &terms, &display, 2).unwrap();
+    let got: Vec<(&str, usize, usize, &str, &str)> =
+        rows.iter().map(|r| (r.era.as_str(), r.cluster, r.rank, r.term.as_str(), r.display.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Clinton", 0, 1, "a", "A"),
+            ("Clinton", 0, 2, "c", "C"),
+            ("Clinton", 1, 1, "b", "B"),
+            ("Obama", 0, 1, "c", "C"),
+            ("Obama", 0, 2, "a", "A"),
+        ]
+    );
+    let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
+    for (got, want) in weights.iter().zip([0.9808293, 0.4904146, 1.2163953, 0.9808293, 0.4904146]) {
+        assert!(close(*got, want, 1e-6), "{weights:?}");
+    }
+    assert!(era_cluster_terms(&t, &eras, &[0, 1], &tri.to_csr(), &terms, &display, 2).is_err());
 }

@@ -4,7 +4,7 @@
 use anyhow::{ensure, Result};
 use sprs::CsMat;
 
-use super::{group_by_era, EraTable};
+use super::{column_sums, group_by_era, row_major, EraTable};
 
 /// α0, the total weight of the prior: the number of pseudo-counts spread over the vocabulary in
 /// proportion to each term's corpus frequency. 1000 shrinks the estimates of rare terms strongly enough
@@ -56,13 +56,8 @@ pub fn era_keyness(
         display.len()
     );
     ensure!(prior_strength > 0.0 && prior_strength.is_finite(), "the prior strength must be positive");
-    let csr;
-    let counts = if counts.is_csr() {
-        counts
-    } else {
-        csr = counts.to_csr();
-        &csr
-    };
+    let counts = row_major(counts);
+    let counts = counts.as_ref();
     let corpus = column_sums(counts, 0..counts.rows());
     let corpus_total: f64 = corpus.iter().sum();
     let mut rows = Vec::new();
@@ -108,17 +103,4 @@ pub fn era_keyness(
         rows.extend(lowest);
     }
     Ok(rows)
-}
-
-/// The sum of the given rows of a CSR matrix, one value per column.
-fn column_sums(counts: &CsMat<f64>, records: impl Iterator<Item = usize>) -> Vec<f64> {
-    let mut sums = vec![0.0; counts.cols()];
-    for r in records {
-        if let Some(row) = counts.outer_view(r) {
-            for (c, &v) in row.iter() {
-                sums[c] += v;
-            }
-        }
-    }
-    sums
 }

@@ -1,14 +1,17 @@
-//! Eras: era tables, theme prevalence and stance per era with intervals, keyness of terms per era.
+//! Eras: era tables, theme prevalence and stance per era with intervals, keyness of terms per era, and
+//! each cluster's top terms per era.
 //!
 //! Every function takes one era label per record (from [`EraTable::assign_all`]) and returns rows in report
 //! order: the table's eras in date order, then `none` (dated, in no era), then `undated`. Eras without
 //! records are left out. Everything is deterministic and no row holds a NaN.
 
+mod cluster_terms;
 mod keyness;
 mod prevalence;
 mod stance;
 mod table;
 
+pub use cluster_terms::{era_cluster_terms, EraClusterTermRow};
 pub use keyness::{era_keyness, KeynessRow, DEFAULT_PRIOR_STRENGTH};
 pub use prevalence::{theme_prevalence, wilson_interval, EraThemeRow, Z_95};
 pub use stance::{era_stance, EraStanceRow, BOOTSTRAP_RESAMPLES};
@@ -65,4 +68,26 @@ fn era_bounds(table: &EraTable, label: &str) -> (String, String) {
         Some(era) => (era.start.to_string(), era.end.map(|d| d.to_string()).unwrap_or_default()),
         None => (String::new(), String::new()),
     }
+}
+
+/// `counts` in row-major (CSR) form, converted only when it is column-major.
+fn row_major(counts: &sprs::CsMat<f64>) -> std::borrow::Cow<'_, sprs::CsMat<f64>> {
+    if counts.is_csr() {
+        std::borrow::Cow::Borrowed(counts)
+    } else {
+        std::borrow::Cow::Owned(counts.to_csr())
+    }
+}
+
+/// The sum of the given rows of a CSR matrix, one value per column.
+fn column_sums(counts: &sprs::CsMat<f64>, records: impl Iterator<Item = usize>) -> Vec<f64> {
+    let mut sums = vec![0.0; counts.cols()];
+    for r in records {
+        if let Some(row) = counts.outer_view(r) {
+            for (c, &v) in row.iter() {
+                sums[c] += v;
+            }
+        }
+    }
+    sums
 }
