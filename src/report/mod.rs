@@ -3,7 +3,9 @@
 //! Every file is written to a temporary file beside its target and renamed over it when complete, so a
 //! failed run never leaves a half-written report over a good one.
 
+pub mod charts;
 mod documents;
+pub mod html;
 mod manifest;
 
 use std::fs;
