@@ -1,11 +1,19 @@
 //! Reduce + cluster: LSA (randomized truncated SVD of the sparse TF-IDF matrix), k-means (linfa-clustering),
 //! the choice of k, cluster descriptions (class-based TF-IDF) and theme names from a bilingual lexicon.
-//!
-//! PLACEHOLDER (issue 5 builds it).
 
+pub mod describe;
+pub mod kmeans;
+pub mod lsa;
 pub mod metrics;
 
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
+
+pub use describe::{class_tfidf, Theme, ThemeLexicon};
+pub use kmeans::KScore;
+
+use crate::text::Analyzer;
+use crate::vectorize::Vectorized;
 
 /// How many clusters: a fixed number, or chosen from a range by the documented rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -35,10 +43,174 @@ impl std::str::FromStr for KChoice {
 #[serde(default, deny_unknown_fields)]
 pub struct ClusterConfig {
     pub k: KChoice,
+    /// The largest k `auto` tries (it also stays at most one fifth of the records).
+    pub max_k: usize,
+    /// LSA components (fewer when the corpus is small).
+    pub components: usize,
+    /// k-means++ restarts; the best inertia wins.
+    pub runs: usize,
+    /// Top terms listed per cluster.
+    pub top_terms: usize,
+    /// Themes added to the built-in lexicon (same id: replaces it).
+    pub extra_themes: Vec<Theme>,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig { k: KChoice::Auto }
+        ClusterConfig {
+            k: KChoice::Auto,
+            max_k: 20,
+            components: 100,
+            runs: 10,
+            top_terms: 10,
+            extra_themes: Vec::new(),
+        }
     }
+}
+
+/// A described cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub size: usize,
+    /// Index into the theme lexicon, or `None` for `other`.
+    pub theme: Option<usize>,
+    pub theme_score: f64,
+    /// (vocabulary column, c-TF-IDF weight), highest first.
+    pub top_terms: Vec<(usize, f64)>,
+    /// Records nearest the centroid.
+    pub representatives: Vec<usize>,
+}
+
+/// The clustering of a corpus.
+#[derive(Debug, Clone)]
+pub struct Clustering {
+    /// Each record's cluster; `None` for a record with no terms.
+    pub labels: Vec<Option<usize>>,
+    pub clusters: Vec<Cluster>,
+    pub k_scores: Vec<KScore>,
+    pub lexicon: ThemeLexicon,
+    /// What a reader should know (small corpus, records left out…), for the manifest.
+    pub notes: Vec<String>,
+}
+
+impl Clustering {
+    /// Each record's theme id (`other` below the threshold, `none` when not clustered).
+    pub fn record_themes(&self) -> Vec<String> {
+        self.labels
+            .iter()
+            .map(|l| match l {
+                Some(c) => self.theme_id(*c).to_string(),
+                None => "none".to_string(),
+            })
+            .collect()
+    }
+
+    pub fn theme_id(&self, cluster: usize) -> &str {
+        self.clusters[cluster].theme.map_or("other", |t| self.lexicon.themes[t].id.as_str())
+    }
+}
+
+/// LSA, k-means with k fixed or chosen, and the descriptions of the clusters.
+pub fn cluster(v: &Vectorized, analyzer: &Analyzer, config: &ClusterConfig, seed: u64) -> Result<Clustering> {
+    let lexicon = ThemeLexicon::new(analyzer, &config.extra_themes)?;
+    let n = v.tfidf.rows();
+    let mut notes = Vec::new();
+    // Records with no kept terms have no direction to cluster by; they are listed, not guessed.
+    let live: Vec<usize> = (0..n).filter(|&i| v.tfidf.outer_view(i).is_some_and(|r| r.nnz() > 0)).collect();
+    if live.len() < n {
+        notes.push(format!(
+            "{} records have no terms left after analysis and min_df/max_df: cluster `none`",
+            n - live.len()
+        ));
+    }
+    let mut labels = vec![None; n];
+    if live.len() < 2 {
+        notes.push(format!("{} records with terms: too few to cluster; each is its own cluster", live.len()));
+        for (c, &i) in live.iter().enumerate() {
+            labels[i] = Some(c);
+        }
+        let clusters = describe(v, &lexicon, &labels, live.len(), None, config.top_terms);
+        return Ok(Clustering { labels, clusters, k_scores: Vec::new(), lexicon, notes });
+    }
+    let rows = live_rows(&v.tfidf, &live);
+    let embedding = lsa::lsa(&rows, config.components, seed)?.embedding;
+    let (k_scores, partition) = match config.k {
+        KChoice::Fixed(k) => {
+            let k_used = k.min(live.len());
+            if k_used < k {
+                notes.push(format!("k = {k} is more than the {} records with terms: k = {k_used}", live.len()));
+            }
+            (Vec::new(), kmeans::kmeans(embedding.view(), k_used, config.runs, seed)?)
+        }
+        KChoice::Auto => {
+            let ks = kmeans::candidate_ks(live.len(), config.max_k);
+            kmeans::choose_k(embedding.view(), &ks, config.runs, seed)?
+        }
+    };
+    if partition.k < k_scores.iter().find(|s| s.chosen).map_or(partition.k, |s| s.k) {
+        notes.push("k-means left some clusters empty; they are dropped".into());
+    }
+    for (&i, &l) in live.iter().zip(&partition.labels) {
+        labels[i] = Some(l);
+    }
+    let full_labels: Vec<Option<usize>> = partition.labels.iter().map(|&l| Some(l)).collect();
+    let reps = describe::representatives(embedding.view(), &full_labels, &partition.centroids, 3);
+    let reps: Vec<Vec<usize>> = reps.into_iter().map(|r| r.into_iter().map(|j| live[j]).collect()).collect();
+    let clusters = describe(v, &lexicon, &labels, partition.k, Some(reps), config.top_terms);
+    Ok(Clustering { labels, clusters, k_scores, lexicon, notes })
+}
+
+/// The given rows of a CSR matrix.
+fn live_rows(m: &sprs::CsMat<f64>, rows: &[usize]) -> sprs::CsMat<f64> {
+    let (mut indptr, mut indices, mut data) = (vec![0], Vec::new(), Vec::new());
+    for &i in rows {
+        if let Some(r) = m.outer_view(i) {
+            indices.extend_from_slice(r.indices());
+            data.extend_from_slice(r.data());
+        }
+        indptr.push(indices.len());
+    }
+    sprs::CsMat::new((rows.len(), m.cols()), indptr, indices, data)
+}
+
+fn describe(
+    v: &Vectorized,
+    lexicon: &ThemeLexicon,
+    labels: &[Option<usize>],
+    k: usize,
+    reps: Option<Vec<Vec<usize>>>,
+    top: usize,
+) -> Vec<Cluster> {
+    let weights = class_tfidf(&v.counts, labels, k);
+    let terms = &v.model.vocab.terms;
+    (0..k)
+        .map(|c| {
+            let w = &weights[c];
+            let for_theme: Vec<(&str, f64)> =
+                w.iter().take(describe::THEME_TERMS).map(|&(j, x)| (terms[j].as_str(), x)).collect();
+            let (theme, theme_score) = lexicon.best(&for_theme);
+            Cluster {
+                size: labels.iter().filter(|l| **l == Some(c)).count(),
+                theme,
+                theme_score,
+                top_terms: w.iter().take(top).copied().collect(),
+                representatives: reps.as_ref().map_or_else(
+                    || labels.iter().enumerate().filter(|(_, l)| **l == Some(c)).map(|(i, _)| i).take(3).collect(),
+                    |r| r[c].clone(),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Each record's `n` highest TF-IDF terms (display forms), for `documents.csv`.
+pub fn record_top_terms(v: &Vectorized, n: usize) -> Vec<String> {
+    v.tfidf
+        .outer_iterator()
+        .map(|row| {
+            let mut w: Vec<(usize, f64)> = row.iter().map(|(j, &x)| (j, x)).collect();
+            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            w.iter().take(n).map(|&(j, _)| v.model.vocab.display[j].as_str()).collect::<Vec<_>>().join("; ")
+        })
+        .collect()
 }

@@ -110,3 +110,102 @@ impl Filter {
         Ok(())
     }
 }
+
+/// Reads every record's text through the analyzer and fits the TF-IDF model with the run's options.
+pub fn analyze_and_vectorize(
+    corpus: &Corpus,
+    config: &Config,
+    timings: &mut crate::report::Timings,
+) -> Result<(crate::text::Analyzer, crate::vectorize::Vectorized)> {
+    let analyzer = crate::text::Analyzer::new(&config.text)?;
+    let texts: Vec<&str> = corpus.records.iter().map(|r| r.text.as_str()).collect();
+    let counts = timings.time("analyze", || crate::vectorize::count(&analyzer, &texts));
+    let vectorized = timings.time("vectorize", || crate::vectorize::fit(&counts, &config.vectorize))?;
+    Ok((analyzer, vectorized))
+}
+
+/// `clusters.csv`, `cluster_terms.csv` and (when k was chosen) `k_selection.csv` with its chart.
+pub fn write_cluster_reports(
+    out: &mut crate::report::ReportDir,
+    records: &[Record],
+    v: &crate::vectorize::Vectorized,
+    c: &crate::cluster::Clustering,
+) -> Result<()> {
+    use crate::report::{fmt_f64, write_csv};
+    let vocab = &v.model.vocab;
+    write_csv(
+        &out.file("clusters.csv"),
+        &[
+            "cluster",
+            "size",
+            "theme",
+            "theme_name",
+            "theme_score",
+            "top_terms",
+            "representative_ids",
+            "representative_titles",
+        ],
+        |w| {
+            for (i, cl) in c.clusters.iter().enumerate() {
+                let top: Vec<&str> = cl.top_terms.iter().map(|&(j, _)| vocab.display[j].as_str()).collect();
+                let ids: Vec<&str> = cl.representatives.iter().map(|&r| records[r].id.as_str()).collect();
+                let titles: Vec<String> = cl
+                    .representatives
+                    .iter()
+                    .map(|&r| match records[r].title.as_str() {
+                        "" => records[r].text.chars().take(80).collect(),
+                        title => title.to_string(),
+                    })
+                    .collect();
+                let name = cl.theme.map_or("other", |t| c.lexicon.themes[t].name.as_str());
+                w.write_record([
+                    i.to_string().as_str(),
+                    &cl.size.to_string(),
+                    c.theme_id(i),
+                    name,
+                    &fmt_f64(cl.theme_score, 3),
+                    &top.join("; "),
+                    &ids.join("; "),
+                    &titles.join(" | "),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
+    write_csv(&out.file("cluster_terms.csv"), &["cluster", "rank", "term", "display", "weight"], |w| {
+        for (i, cl) in c.clusters.iter().enumerate() {
+            for (rank, &(j, x)) in cl.top_terms.iter().enumerate() {
+                w.write_record([
+                    i.to_string().as_str(),
+                    &(rank + 1).to_string(),
+                    &vocab.terms[j],
+                    &vocab.display[j],
+                    &fmt_f64(x, 6),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    if !c.k_scores.is_empty() {
+        let opt = |x: Option<f64>| x.map_or(String::new(), |x| fmt_f64(x, 6));
+        write_csv(&out.file("k_selection.csv"), &["k", "silhouette", "calinski_harabasz", "inertia", "chosen"], |w| {
+            for s in &c.k_scores {
+                w.write_record([
+                    s.k.to_string().as_str(),
+                    &opt(s.silhouette),
+                    &opt(s.calinski_harabasz),
+                    &fmt_f64(s.inertia, 6),
+                    if s.chosen { "true" } else { "false" },
+                ])?;
+            }
+            Ok(())
+        })?;
+        let points: Vec<(usize, f64, f64, bool)> = c
+            .k_scores
+            .iter()
+            .map(|s| (s.k, s.silhouette.unwrap_or(0.0), s.calinski_harabasz.unwrap_or(0.0), s.chosen))
+            .collect();
+        crate::report::charts::k_selection_svg(&out.file("k_selection.svg"), &points)?;
+    }
+    Ok(())
+}

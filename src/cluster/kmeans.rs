@@ -1,0 +1,126 @@
+//! k-means on the LSA rows (linfa-clustering: k-means++ init, several runs, seeded), and the choice of k.
+
+use anyhow::{Context, Result};
+use linfa::prelude::*;
+use linfa_clustering::KMeans;
+use ndarray::{Array2, ArrayView2};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+
+use super::metrics::{calinski_harabasz, sample_indices, silhouette_cosine};
+
+/// Records scored by silhouette when choosing k (the sample is seeded).
+pub const SILHOUETTE_SAMPLE: usize = 2000;
+
+/// One k-means result.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    pub k: usize,
+    pub labels: Vec<usize>,
+    pub centroids: Array2<f64>,
+    pub inertia: f64,
+}
+
+/// One tried k, as `k_selection.csv` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KScore {
+    pub k: usize,
+    pub silhouette: Option<f64>,
+    pub calinski_harabasz: Option<f64>,
+    pub inertia: f64,
+    pub chosen: bool,
+}
+
+/// k-means with `runs` k-means++ restarts; the same seed gives the same labels.
+pub fn kmeans(x: ArrayView2<f64>, k: usize, runs: usize, seed: u64) -> Result<Partition> {
+    let data = DatasetBase::from(x.to_owned());
+    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+        .n_runs(runs)
+        .max_n_iterations(300)
+        .tolerance(1e-4)
+        .fit(&data)
+        .with_context(|| format!("k-means with k={k} failed"))?;
+    let labels = model.predict(&data).to_vec();
+    // Renumber clusters by first appearance so labels do not depend on the solver's internal order.
+    let mut map = vec![usize::MAX; k];
+    let mut next = 0;
+    for &l in &labels {
+        if map[l] == usize::MAX {
+            map[l] = next;
+            next += 1;
+        }
+    }
+    let labels: Vec<usize> = labels.iter().map(|&l| map[l]).collect();
+    let mut centroids = Array2::zeros((next, x.ncols()));
+    for (old, &new) in map.iter().enumerate() {
+        if new != usize::MAX {
+            centroids.row_mut(new).assign(&model.centroids().row(old));
+        }
+    }
+    Ok(Partition { k: next, labels, centroids, inertia: model.inertia() })
+}
+
+/// The k values `--k auto` tries for `n` records: 2 ..= min(20, n / 5), at least 2..=2 when n ≥ 3.
+pub fn candidate_ks(n: usize, max_k: usize) -> Vec<usize> {
+    let hi = max_k.min(n / 5).max(2).min(n.saturating_sub(1));
+    (2..=hi).collect()
+}
+
+/// Tries every k, scores each by cosine silhouette (on a seeded sample of up to 2,000 records) and
+/// Calinski–Harabasz, and chooses the k of highest silhouette (the smaller k on a tie); CH is reported so a
+/// reader can weigh it. Returns the scores and the chosen partition.
+pub fn choose_k(x: ArrayView2<f64>, ks: &[usize], runs: usize, seed: u64) -> Result<(Vec<KScore>, Partition)> {
+    let sample = sample_indices(x.nrows(), SILHOUETTE_SAMPLE, seed);
+    let mut scores = Vec::new();
+    let mut best: Option<(f64, Partition)> = None;
+    for &k in ks {
+        let p = kmeans(x, k, runs, seed)?;
+        let silhouette = silhouette_cosine(x, &p.labels, Some(&sample))?;
+        let ch = calinski_harabasz(x, &p.labels)?;
+        scores.push(KScore { k, silhouette, calinski_harabasz: ch, inertia: p.inertia, chosen: false });
+        let s = silhouette.unwrap_or(f64::NEG_INFINITY);
+        if best.as_ref().is_none_or(|(b, _)| s > *b) {
+            best = Some((s, p));
+        }
+    }
+    let (_, chosen) = best.context("no k to try")?;
+    for s in &mut scores {
+        s.chosen = s.k == chosen.k && s.inertia == chosen.inertia;
+    }
+    Ok((scores, chosen))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blobs() -> Array2<f64> {
+        // Three well separated directions on the unit circle, five points each.
+        let mut rows = Vec::new();
+        for (c, angle) in [0.0f64, 2.1, 4.2].iter().enumerate() {
+            for i in 0..5 {
+                let a = angle + 0.02 * i as f64 - 0.04 + 0.001 * c as f64;
+                rows.extend([a.cos(), a.sin()]);
+            }
+        }
+        Array2::from_shape_vec((15, 2), rows).unwrap()
+    }
+
+    #[test]
+    fn finds_three_blobs_and_is_deterministic() {
+        let x = blobs();
+        let (scores, p) = choose_k(x.view(), &candidate_ks(15, 20), 5, 3).unwrap();
+        assert_eq!(p.k, 3, "{scores:?}");
+        assert_eq!(p.labels, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+        assert_eq!(scores.iter().filter(|s| s.chosen).count(), 1);
+        assert_eq!(kmeans(x.view(), 3, 5, 3).unwrap().labels, kmeans(x.view(), 3, 5, 3).unwrap().labels);
+    }
+
+    #[test]
+    fn candidate_ks_for_small_corpora() {
+        assert_eq!(candidate_ks(3, 20), [2]);
+        assert_eq!(candidate_ks(12, 20), [2]);
+        assert_eq!(candidate_ks(50, 20), (2..=10).collect::<Vec<_>>());
+        assert_eq!(candidate_ks(5000, 20), (2..=20).collect::<Vec<_>>());
+    }
+}
