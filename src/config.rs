@@ -9,7 +9,7 @@ use crate::cluster::ClusterConfig;
 use crate::eras::EraConfig;
 use crate::stance::StanceConfig;
 use crate::text::AnalyzerConfig;
-use crate::vectorize::{DfBound, TfidfParams};
+use crate::vectorize::TfidfParams;
 
 /// The file read when `--config` is not given and it exists in the working folder.
 pub const DEFAULT_CONFIG_FILE: &str = "hanmi.toml";
@@ -32,12 +32,7 @@ impl Default for Config {
         Config {
             seed: 42,
             text: AnalyzerConfig::default(),
-            vectorize: TfidfParams {
-                min_df: DfBound::Count(2),
-                max_df: DfBound::Share(0.5),
-                sublinear_tf: true,
-                ..TfidfParams::default()
-            },
+            vectorize: TfidfParams::for_clustering(),
             cluster: ClusterConfig::default(),
             stance: StanceConfig::default(),
             eras: EraConfig::default(),
@@ -64,12 +59,16 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vectorize::DfBound;
 
     #[test]
     fn empty_file_gives_defaults_and_unknown_keys_are_errors() {
         assert_eq!(toml::from_str::<Config>("").unwrap(), Config::default());
         let c: Config = toml::from_str("seed = 7\n[vectorize]\nmin_df = 0.01\n").unwrap();
         assert_eq!(c.seed, 7);
+        assert_eq!(c.vectorize.min_df, DfBound::Share(0.01));
+        // Keys not given keep the run's defaults, not scikit-learn's.
+        assert_eq!(c.vectorize.max_df, TfidfParams::for_clustering().max_df);
         assert_eq!(c.vectorize.min_df, DfBound::Share(0.01));
         assert!(toml::from_str::<Config>("[vectorize]\nmin_dff = 2\n").is_err());
     }

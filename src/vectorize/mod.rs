@@ -42,9 +42,10 @@ pub enum Norm {
     None,
 }
 
-/// TF-IDF options with scikit-learn's meanings; the `[vectorize]` table of `hanmi.toml`.
+/// TF-IDF options with scikit-learn's meanings; the `[vectorize]` table of `hanmi.toml`, whose missing keys
+/// take the run's defaults ([`TfidfParams::for_clustering`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default = "TfidfParams::for_clustering", deny_unknown_fields)]
 pub struct TfidfParams {
     pub min_df: DfBound,
     pub max_df: DfBound,
@@ -53,6 +54,13 @@ pub struct TfidfParams {
     pub norm: Norm,
     pub smooth_idf: bool,
     pub use_idf: bool,
+}
+
+impl TfidfParams {
+    /// The defaults of `hanmi run`, chosen for clustering (see the README for the measurements).
+    pub fn for_clustering() -> TfidfParams {
+        TfidfParams { min_df: DfBound::Count(2), max_df: DfBound::Share(0.5), ..TfidfParams::default() }
+    }
 }
 
 impl Default for TfidfParams {
