@@ -49,6 +49,7 @@ hanmi vectorize --input corpus.csv --out tfidf/ --min-df 5 --max-df 0.5 --sublin
     /// Stance: a classifier learned from labelled records (--train), or Wordscores from reference texts (--reference).
     #[command(after_help = "Examples:\n  hanmi stance --train tweets.csv --label-col label --out reports/stance\n  \
 hanmi stance --train claims.csv --label-col label --target-col topic --input new.csv\n  \
+hanmi stance --train ../shared/data/stance/ibm_claim_stance.csv --label-col label --split-col split\n  \
 hanmi stance --reference manifestos.csv --position-col position --input speeches.csv")]
     Stance(StanceArgs),
 }
@@ -233,8 +234,15 @@ struct StanceArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "reference")]
     train: Option<PathBuf>,
     /// Learn one model per value of this column (e.g. the debate topic).
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", requires = "train")]
     target_col: Option<String>,
+    /// Folds of the stratified cross-validation that scores the classifier.
+    #[arg(long, value_name = "K", default_value_t = 5, requires = "train")]
+    folds: usize,
+    /// Evaluate on a held-out split instead of cross-validating: this column marks each training record
+    /// `train` or `test` (e.g. a corpus's official split); the test records are labelled in stance.csv.
+    #[arg(long, value_name = "COL", requires = "train")]
+    split_col: Option<String>,
     /// Reference texts with known positions (Wordscores).
     #[arg(long, value_name = "FILE", requires = "position_col")]
     reference: Option<PathBuf>,
@@ -314,6 +322,8 @@ fn main() -> ExitCode {
             common: a.common.options(),
             train: a.train,
             target_col: a.target_col,
+            folds: a.folds,
+            split_col: a.split_col,
             reference: a.reference,
             position_col: a.position_col,
             inputs: a.inputs,

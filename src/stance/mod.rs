@@ -2,6 +2,9 @@
 //!
 //! PLACEHOLDER (issue 6 builds it).
 
+pub mod classifier;
+pub mod cv;
+pub mod features;
 pub mod wordscores;
 
 use serde::{Deserialize, Serialize};
