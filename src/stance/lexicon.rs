@@ -1,0 +1,514 @@
+//! Lexicon stance: where a text stands on named axes (the alliance: cooperation ↔ strain; North Korea policy:
+//! engagement ↔ pressure), from the pole terms of `data/builtin/stance.toml` found in it, with negation.
+//!
+//! Pole terms and texts go through the same analyzer, word by word, so inflected and stemmed forms match
+//! (strengthened → strengthen, 강화했다 → 강화) and a term of several words matches as a sequence of terms,
+//! longest first. Stop words are kept, because the negation cues (not, no, never) are stop words. A Korean word
+//! the analyzer leaves whole (흔들리고, 철통같은, 협력하지않았다) matches a one-word Korean pole term that begins
+//! it: the suffix rules only strip the endings they know, and Korean glues endings and nouns to a stem.
+//!
+//! Negation flips a term's polarity. English cues come before what they negate ("did not strengthen"), within
+//! `window` words; Korean cues come after, because Korean negation follows the verb (협력하지 않았다, 대화 없이):
+//! a word within `window` words after the term that begins with a cue morpheme, or the cue inside the term's own
+//! word after its stem (대화없이). Neither reaches across a sentence end.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use super::StanceConfig;
+use crate::text::{for_each_run, Analyzer, AnalyzerConfig, Script, Session, TokenSession, Tokenize};
+
+/// The built-in axes and negation cues.
+const BUILTIN_LEXICON: &str = include_str!("../../data/builtin/stance.toml");
+const BUILTIN_ORIGIN: &str = "data/builtin/stance.toml";
+/// Evidence lists at most this many matches, then `…`.
+const EVIDENCE_ITEMS: usize = 12;
+/// Korean cues that negate only as a word of their own (안 했다): as the start of a word, 안 begins 안보, 안정, 안전.
+const WHOLE_WORD_KOREAN_CUES: &[&str] = &["안"];
+/// 못지않다 ("no less than") praises; its 못 and 않 negate nothing.
+const NOT_A_KOREAN_CUE: &str = "못지";
+/// "not only X but also Y", "no doubt", "no less": an English cue followed by one of these negates nothing.
+const PSEUDO_NEGATIONS: &[(&str, &str)] =
+    &[("not", "only"), ("not", "just"), ("not", "least"), ("no", "doubt"), ("no", "less"), ("no", "sooner")];
+
+/// One stance axis as written in the lexicon or in `hanmi.toml`: two named poles and the terms of each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Axis {
+    pub id: String,
+    /// The name of the positive pole (`cooperation`).
+    pub positive: String,
+    /// The name of the negative pole (`strain`).
+    pub negative: String,
+    #[serde(default)]
+    pub positive_terms: Vec<String>,
+    #[serde(default)]
+    pub negative_terms: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    negation: NegationCues,
+    axis: Vec<Axis>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NegationCues {
+    en: Vec<String>,
+    ko: Vec<String>,
+    window: usize,
+}
+
+/// An axis and the names of its poles, for report headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AxisInfo {
+    pub id: String,
+    pub positive: String,
+    pub negative: String,
+}
+
+/// A text's stance on one axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxisScore {
+    pub axis: String,
+    /// (P − N) / (P + N) over the matched terms after negation, in [−1, 1]; `None` when no term matched.
+    pub score: Option<f64>,
+    /// `positive`, `negative`, `neutral` (|score| below the neutral band) or `none` (no term matched).
+    pub label: &'static str,
+    /// The label in the axis's own words: the pole's name (`cooperation`, `strain`), `neutral` or `none`.
+    pub pole_label: String,
+    /// How many pole terms matched.
+    pub matches: usize,
+    /// The matched words in text order with the sign they counted with, negated ones marked with their cue:
+    /// `+strengthen; -(not) dialogue; -강화하지 (않았다)`.
+    pub evidence: String,
+}
+
+/// A pole of an axis: +1 positive, −1 negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pole {
+    axis: usize,
+    sign: i8,
+}
+
+/// An English cue as a term and as the word it is written (`fail`), so that a word counts as the cue only when
+/// it has the cue's term and starts with the cue: Snowball stems "hardly" to "hard", which is no negation.
+#[derive(Debug)]
+struct EnglishCue {
+    term: String,
+    word: String,
+}
+
+/// Scores texts on the lexicon's axes; cheap to share across threads.
+#[derive(Debug)]
+pub struct LexiconStance {
+    analyzer: Analyzer,
+    axes: Vec<Axis>,
+    neutral_band: f64,
+    window: usize,
+    /// Pole terms by their first term: the terms that must follow and the pole, longest first.
+    sequences: HashMap<String, Vec<(Vec<String>, Pole)>>,
+    /// One-word Korean pole terms as written (two syllables or more), matched as the start of a Korean word.
+    korean_forms: HashMap<String, Pole>,
+    korean_form_chars: usize,
+    english_cues: Vec<EnglishCue>,
+    /// Korean cue morphemes decomposed into jamo, so that 아니 also begins 아닌 and 아님.
+    korean_cues: Vec<(String, String)>,
+    whole_word_korean_cues: Vec<String>,
+}
+
+/// A word (script run) of a text: where it is, its script, and which sentence it belongs to.
+#[derive(Debug)]
+struct Word {
+    start: usize,
+    end: usize,
+    script: Script,
+    sentence: u32,
+}
+
+/// A term of a text and the word it came from.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    word: usize,
+    term: u32,
+}
+
+/// How a match was negated, for the evidence.
+enum Negated<'t> {
+    /// An English cue before the term.
+    Before(&'t str),
+    /// A Korean cue word after the term, or a cue morpheme at the end of its own word.
+    After(Cow<'t, str>),
+}
+
+impl LexiconStance {
+    /// Builds the built-in lexicon extended by `config`, with an analyzer of `analyzer_config` that keeps stop
+    /// words (negation cues are stop words) and makes no n-grams.
+    pub fn new(analyzer_config: &AnalyzerConfig, config: &StanceConfig) -> Result<LexiconStance> {
+        if !config.neutral_band.is_finite() || !(0.0..1.0).contains(&config.neutral_band) {
+            bail!("[stance] neutral_band = {}: it must be at least 0 and below 1", config.neutral_band);
+        }
+        let file: LexiconFile =
+            toml::from_str(BUILTIN_LEXICON).with_context(|| format!("{BUILTIN_ORIGIN}: not a valid stance lexicon"))?;
+        let axes = merge_axes(file.axis, &config.extra_axes)?;
+        let analyzer =
+            Analyzer::new(&AnalyzerConfig { stopwords: false, ngram_range: (1, 1), ..analyzer_config.clone() })?;
+        let mut stance = LexiconStance {
+            axes: Vec::new(),
+            neutral_band: config.neutral_band,
+            window: file.negation.window,
+            sequences: HashMap::new(),
+            korean_forms: HashMap::new(),
+            korean_form_chars: 0,
+            english_cues: Vec::new(),
+            korean_cues: Vec::new(),
+            whole_word_korean_cues: Vec::new(),
+            analyzer,
+        };
+        stance.compile_terms(&axes)?;
+        stance.compile_cues(&file.negation)?;
+        stance.axes = axes;
+        Ok(stance)
+    }
+
+    /// The axes in scoring order.
+    pub fn axes(&self) -> Vec<AxisInfo> {
+        self.axes
+            .iter()
+            .map(|a| AxisInfo { id: a.id.clone(), positive: a.positive.clone(), negative: a.negative.clone() })
+            .collect()
+    }
+
+    fn compile_terms(&mut self, axes: &[Axis]) -> Result<()> {
+        let mut session = self.analyzer.session();
+        let mut places: HashMap<Vec<String>, (Pole, &str)> = HashMap::new();
+        for (index, axis) in axes.iter().enumerate() {
+            let poles = [(1, &axis.positive_terms), (-1, &axis.negative_terms)];
+            for (sign, terms) in poles {
+                for written in terms {
+                    let pole = Pole { axis: index, sign };
+                    let form = nfc(written);
+                    let (words, tokens) = analyze(&mut session, &form);
+                    let seq: Vec<String> = tokens.iter().map(|t| session.term(t.term).to_string()).collect();
+                    if seq.is_empty() {
+                        bail!("stance axis {}: the term {form:?} has no words left after analysis", axis.id);
+                    }
+                    if let Some(&(other, other_form)) = places.get(&seq) {
+                        if other == pole {
+                            continue; // two spellings of one term (sanctions, 제재) on the same pole
+                        }
+                        bail!(
+                            "stance lexicon: the term {form:?} ({}) and {other_form:?} ({}) are the same terms {seq:?}; \
+                             a term belongs to one pole of one axis",
+                            describe(axes, pole),
+                            describe(axes, other)
+                        );
+                    }
+                    if let [word] = &words[..] {
+                        let chars = form.chars().count();
+                        if word.script == Script::Hangul && word.end - word.start == form.len() && chars >= 2 {
+                            self.korean_forms.insert(form.to_string(), pole);
+                            self.korean_form_chars = self.korean_form_chars.max(chars);
+                        }
+                    }
+                    places.insert(seq, (pole, written.as_str()));
+                }
+            }
+        }
+        for (seq, (pole, _)) in places {
+            let mut seq = seq.into_iter();
+            let first = seq.next().unwrap_or_default();
+            self.sequences.entry(first).or_default().push((seq.collect(), pole));
+        }
+        for candidates in self.sequences.values_mut() {
+            candidates.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        Ok(())
+    }
+
+    fn compile_cues(&mut self, cues: &NegationCues) -> Result<()> {
+        let mut session = self.analyzer.session();
+        for cue in &cues.en {
+            let (words, tokens) = analyze(&mut session, &nfc(cue));
+            match (&words[..], &tokens[..]) {
+                ([_], [token]) => self
+                    .english_cues
+                    .push(EnglishCue { term: session.term(token.term).to_string(), word: cue.to_lowercase() }),
+                _ => bail!("{BUILTIN_ORIGIN}: the English negation cue {cue:?} must be one word"),
+            }
+        }
+        for cue in &cues.ko {
+            let cue = nfc(cue).into_owned();
+            if cue.is_empty() || !cue.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
+                bail!("{BUILTIN_ORIGIN}: the Korean negation cue {cue:?} must be Hangul syllables");
+            }
+            if WHOLE_WORD_KOREAN_CUES.contains(&cue.as_str()) {
+                self.whole_word_korean_cues.push(cue);
+            } else {
+                self.korean_cues.push((cue.nfd().collect(), cue));
+            }
+        }
+        Ok(())
+    }
+
+    /// The text's score on every axis, in axis order.
+    pub fn score(&self, text: &str) -> Vec<AxisScore> {
+        let text = nfc(text);
+        let mut session = self.analyzer.session();
+        let (words, tokens) = analyze(&mut session, &text);
+        let english_cue: Vec<bool> =
+            (0..words.len()).map(|w| self.is_english_cue(&session, &text, &words, &tokens, w)).collect();
+        let korean_cue: Vec<bool> = (0..words.len()).map(|w| self.is_korean_cue(&text, &words, w)).collect();
+        let mut first_token = vec![usize::MAX; words.len()];
+        for (i, t) in tokens.iter().enumerate().rev() {
+            first_token[t.word] = i;
+        }
+
+        let mut tally = vec![Tally::default(); self.axes.len()];
+        let mut i = 0;
+        while i < tokens.len() {
+            let Some((last, pole, stem_end)) = self.match_at(&session, &text, &words, &tokens, &first_token, i) else {
+                i += 1;
+                continue;
+            };
+            let (first_word, last_word) = (tokens[i].word, tokens[last].word);
+            let negated = self
+                .english_negation(&text, &words, &english_cue, first_word)
+                .or_else(|| self.korean_negation(&text, &words, &korean_cue, last_word, stem_end));
+            let surface = text[words[first_word].start..words[last_word].end].split_whitespace().collect::<Vec<_>>();
+            tally[pole.axis].add(pole.sign, &surface.join(" "), negated);
+            i = last + 1;
+        }
+        self.axes.iter().zip(tally).map(|(axis, t)| self.axis_score(axis, t)).collect()
+    }
+
+    /// The pole term that starts at token `i`: the index of its last token, its pole, and for a Korean word
+    /// matched by its start, where that start ends (the rest of the word is its ending).
+    fn match_at(
+        &self,
+        session: &Session<'_>,
+        text: &str,
+        words: &[Word],
+        tokens: &[Token],
+        first_token: &[usize],
+        i: usize,
+    ) -> Option<(usize, Pole, Option<usize>)> {
+        let sentence = words[tokens[i].word].sentence;
+        let candidates = self.sequences.get(session.term(tokens[i].term));
+        let sequence = candidates.into_iter().flatten().find(|(rest, _)| {
+            tokens.len() - i > rest.len()
+                && rest
+                    .iter()
+                    .zip(&tokens[i + 1..])
+                    .all(|(term, t)| words[t.word].sentence == sentence && session.term(t.term) == term.as_str())
+        });
+        if let Some((rest, pole)) = sequence {
+            return Some((i + rest.len(), *pole, None));
+        }
+        let word = tokens[i].word;
+        if words[word].script != Script::Hangul || first_token[word] != i {
+            return None;
+        }
+        let run = &text[words[word].start..words[word].end];
+        let (stem, pole) = self.korean_prefix(run)?;
+        let last = tokens[i..].iter().take_while(|t| t.word == word).count() + i - 1;
+        Some((last, pole, Some(words[word].start + stem.len())))
+    }
+
+    /// The longest one-word Korean pole term that begins `run`.
+    fn korean_prefix<'r>(&self, run: &'r str) -> Option<(&'r str, Pole)> {
+        let ends: Vec<usize> = run.char_indices().map(|(i, _)| i).skip(2).chain([run.len()]).collect();
+        ends.iter().take(self.korean_form_chars.saturating_sub(1)).rev().find_map(|&end| {
+            let prefix = &run[..end];
+            self.korean_forms.get(prefix).map(|&pole| (prefix, pole))
+        })
+    }
+
+    fn is_english_cue(&self, session: &Session<'_>, text: &str, words: &[Word], tokens: &[Token], w: usize) -> bool {
+        if words[w].script != Script::Latin {
+            return false;
+        }
+        let Some(token) = tokens.iter().find(|t| t.word == w) else { return false };
+        let word = text[words[w].start..words[w].end].to_lowercase();
+        let term = session.term(token.term);
+        let Some(cue) = self.english_cues.iter().find(|c| c.term == term && word.starts_with(&c.word)) else {
+            return false;
+        };
+        let next = words.get(w + 1).filter(|n| n.sentence == words[w].sentence);
+        let next = next.map(|n| text[n.start..n.end].to_lowercase());
+        !PSEUDO_NEGATIONS.iter().any(|&(c, follower)| cue.word == c && next.as_deref() == Some(follower))
+    }
+
+    fn is_korean_cue(&self, text: &str, words: &[Word], w: usize) -> bool {
+        if words[w].script != Script::Hangul {
+            return false;
+        }
+        let run = &text[words[w].start..words[w].end];
+        if self.whole_word_korean_cues.iter().any(|c| c == run) {
+            return words.get(w + 1).is_some_and(|n| n.sentence == words[w].sentence);
+        }
+        if run.starts_with(NOT_A_KOREAN_CUE) {
+            return false;
+        }
+        let jamo: String = run.chars().take(3).nfd().collect();
+        self.korean_cues.iter().any(|(cue, _)| jamo.starts_with(cue.as_str()))
+    }
+
+    fn english_negation<'t>(&self, text: &'t str, words: &[Word], cue: &[bool], first: usize) -> Option<Negated<'t>> {
+        let sentence = words[first].sentence;
+        (first.saturating_sub(self.window)..first)
+            .rev()
+            .find(|&c| cue[c] && words[c].sentence == sentence)
+            .map(|c| Negated::Before(&text[words[c].start..words[c].end]))
+    }
+
+    /// A cue morpheme in the ending of the term's own word, or a Korean cue word within the window after it.
+    fn korean_negation<'t>(
+        &self,
+        text: &'t str,
+        words: &[Word],
+        cue: &[bool],
+        last: usize,
+        stem_end: Option<usize>,
+    ) -> Option<Negated<'t>> {
+        let word = &words[last];
+        if let Some(cue) = self.own_word_cue(text, word, stem_end) {
+            return Some(Negated::After(Cow::Owned(cue.to_string())));
+        }
+        let after = (last + 1..words.len()).take(self.window).take_while(|&c| words[c].sentence == word.sentence);
+        after.into_iter().find(|&c| cue[c]).map(|c| Negated::After(Cow::Borrowed(&text[words[c].start..words[c].end])))
+    }
+
+    /// A cue morpheme in the ending of a Korean word (대화없이, 협력하지않았다).
+    fn own_word_cue(&self, text: &str, word: &Word, stem_end: Option<usize>) -> Option<&str> {
+        if word.script != Script::Hangul {
+            return None;
+        }
+        let run = &text[word.start..word.end];
+        // Where the stem ends: known for a match by the word's start, else after the longest pole term
+        // beginning the word, else after its first syllable (the stem of an analyzed word is never shorter).
+        let stem_len = match stem_end {
+            Some(end) => end - word.start,
+            None => self.korean_prefix(run).map_or_else(|| run.chars().next().map_or(0, char::len_utf8), |p| p.0.len()),
+        };
+        let ending = &run[stem_len..];
+        if ending.contains(NOT_A_KOREAN_CUE) {
+            return None;
+        }
+        let jamo: String = ending.nfd().collect();
+        self.korean_cues.iter().find(|(cue_jamo, _)| jamo.contains(cue_jamo.as_str())).map(|(_, cue)| cue.as_str())
+    }
+
+    fn axis_score(&self, axis: &Axis, tally: Tally) -> AxisScore {
+        let matches = tally.positive + tally.negative;
+        let score = (matches > 0).then(|| (tally.positive as f64 - tally.negative as f64) / matches as f64);
+        let (label, pole_label) = match score {
+            None => ("none", "none".to_string()),
+            Some(s) if s.abs() < self.neutral_band => ("neutral", "neutral".to_string()),
+            Some(s) if s > 0.0 => ("positive", axis.positive.clone()),
+            Some(_) => ("negative", axis.negative.clone()),
+        };
+        let mut evidence = tally.evidence.join("; ");
+        if matches > EVIDENCE_ITEMS {
+            evidence.push_str("; …");
+        }
+        AxisScore { axis: axis.id.clone(), score, label, pole_label, matches, evidence }
+    }
+}
+
+/// Matches on one axis so far.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    positive: usize,
+    negative: usize,
+    evidence: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, sign: i8, surface: &str, negated: Option<Negated<'_>>) {
+        let sign = if negated.is_some() { -sign } else { sign };
+        if sign > 0 {
+            self.positive += 1;
+        } else {
+            self.negative += 1;
+        }
+        if self.evidence.len() < EVIDENCE_ITEMS {
+            let mark = if sign > 0 { '+' } else { '-' };
+            self.evidence.push(match negated {
+                None => format!("{mark}{surface}"),
+                Some(Negated::Before(cue)) => format!("{mark}({cue}) {surface}"),
+                Some(Negated::After(cue)) => format!("{mark}{surface} ({cue})"),
+            });
+        }
+    }
+}
+
+/// The built-in axes with the config's: an extra axis with a built-in id replaces it, the others follow.
+fn merge_axes(mut axes: Vec<Axis>, extra: &[Axis]) -> Result<Vec<Axis>> {
+    let mut seen = HashSet::new();
+    for axis in extra {
+        if !seen.insert(axis.id.as_str()) {
+            bail!("[stance] extra_axes: the axis {:?} is given twice", axis.id);
+        }
+        match axes.iter_mut().find(|a| a.id == axis.id) {
+            Some(builtin) => *builtin = axis.clone(),
+            None => axes.push(axis.clone()),
+        }
+    }
+    for axis in &axes {
+        if axis.id.trim().is_empty() || axis.positive.trim().is_empty() || axis.negative.trim().is_empty() {
+            bail!("stance axis {:?}: the id and the names of both poles must not be empty", axis.id);
+        }
+        if axis.positive_terms.is_empty() && axis.negative_terms.is_empty() {
+            bail!("stance axis {}: it has no terms", axis.id);
+        }
+    }
+    Ok(axes)
+}
+
+fn describe(axes: &[Axis], pole: Pole) -> String {
+    let axis = &axes[pole.axis];
+    format!("{}, {}", axis.id, if pole.sign > 0 { &axis.positive } else { &axis.negative })
+}
+
+fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// The words of an NFC text, each analyzed on its own, and their terms in text order. A word's sentence number
+/// grows at `!`, `?`, `;`, `。`, a line break, or a `.` that does not follow a dotted word (`U.S.`, `e.g.`).
+fn analyze(session: &mut Session<'_>, text: &str) -> (Vec<Word>, Vec<Token>) {
+    let mut words: Vec<Word> = Vec::new();
+    let mut tokens = Vec::new();
+    let mut ids = Vec::new();
+    let mut sentence = 0;
+    for_each_run(text, |run, script| {
+        // Runs are slices of `text`.
+        let start = run.as_ptr() as usize - text.as_ptr() as usize;
+        if let Some(prev) = words.last() {
+            let gap = &text[prev.end..start];
+            let dotted = text[prev.start..prev.end].contains('.');
+            if gap.contains(['!', '?', ';', '。', '\n']) || (gap.contains('.') && !dotted) {
+                sentence += 1;
+            }
+        }
+        ids.clear();
+        session.tokens(run, &mut ids);
+        tokens.extend(ids.iter().map(|&term| Token { word: words.len(), term }));
+        words.push(Word { start, end: start + run.len(), script, sentence });
+    });
+    (words, tokens)
+}
+
+#[cfg(test)]
+mod tests;
