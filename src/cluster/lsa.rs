@@ -152,6 +152,7 @@ mod tests {
                 exact[i]
             );
         }
+        let got = lsa(&a, 3, 7).unwrap();
         // Rows are unit length (or zero).
         for row in got.embedding.rows() {
             assert!((row.dot(&row) - 1.0).abs() < 1e-12);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use describe::{class_tfidf, Theme, ThemeLexicon};
 pub use kmeans::KScore;
 
+use crate::corpus::Lang;
 use crate::text::Analyzer;
 use crate::vectorize::Vectorized;
 
@@ -110,13 +111,66 @@ impl Clustering {
     }
 }
 
-/// LSA, k-means with k fixed or chosen, and the descriptions of the clusters.
-pub fn cluster(v: &Vectorized, analyzer: &Analyzer, config: &ClusterConfig, seed: u64) -> Result<Clustering> {
+/// A language group must hold this share of the records (and at least 5) for a corpus to count as bilingual.
+const BILINGUAL_MIN_SHARE: f64 = 0.1;
+
+/// In a bilingual corpus, words used in only one language mostly say which language a record is in, and
+/// k-means on them splits the corpus by language, not by theme (measured on the demo corpus: k = 2, one
+/// cluster per language). Clustering then uses only the features seen in both languages' records — glossary
+/// concepts, acronyms, names, years — rows re-normalized; the descriptions still use every term.
+fn cross_lingual(v: &Vectorized, langs: &[Lang], notes: &mut Vec<String>) -> Option<sprs::CsMat<f64>> {
+    let n = langs.len();
+    let count = |l: Lang| langs.iter().filter(|&&x| x == l).count();
+    let (ko, en) = (count(Lang::Ko), count(Lang::En));
+    let enough = |c: usize| c >= 5 && c as f64 >= BILINGUAL_MIN_SHARE * n as f64;
+    if !(enough(ko) && enough(en)) {
+        return None;
+    }
+    let mut seen = vec![[false; 2]; v.tfidf.cols()];
+    for (row, &lang) in v.counts.outer_iterator().zip(langs) {
+        for (j, _) in row.iter() {
+            match lang {
+                Lang::Ko => seen[j][0] = true,
+                Lang::En => seen[j][1] = true,
+                Lang::Mixed => seen[j] = [true, true],
+                Lang::None => {}
+            }
+        }
+    }
+    let shared = seen.iter().filter(|s| s[0] && s[1]).count();
+    notes.push(format!(
+        "bilingual corpus ({ko} Korean, {en} English records): clustered on the {shared} of {} terms used in both \
+         languages' records (glossary concepts, acronyms, names, years); descriptions use every term",
+        v.tfidf.cols()
+    ));
+    let (mut indptr, mut indices, mut data) = (vec![0], Vec::new(), Vec::new());
+    for row in v.tfidf.outer_iterator() {
+        let kept: Vec<(usize, f64)> =
+            row.iter().filter(|(j, _)| seen[*j] == [true, true]).map(|(j, &x)| (j, x)).collect();
+        let norm = kept.iter().map(|e| e.1 * e.1).sum::<f64>().sqrt();
+        indices.extend(kept.iter().map(|e| e.0));
+        data.extend(kept.iter().map(|e| if norm > 0.0 { e.1 / norm } else { e.1 }));
+        indptr.push(indices.len());
+    }
+    Some(sprs::CsMat::new(v.tfidf.shape(), indptr, indices, data))
+}
+
+/// LSA, k-means with k fixed or chosen, and the descriptions of the clusters. `langs` (one per record) lets
+/// a bilingual corpus be clustered on the features its languages share.
+pub fn cluster(
+    v: &Vectorized,
+    langs: &[Lang],
+    analyzer: &Analyzer,
+    config: &ClusterConfig,
+    seed: u64,
+) -> Result<Clustering> {
     let lexicon = ThemeLexicon::new(analyzer, &config.extra_themes)?;
     let n = v.tfidf.rows();
     let mut notes = Vec::new();
+    let shared = cross_lingual(v, langs, &mut notes);
+    let features = shared.as_ref().unwrap_or(&v.tfidf);
     // Records with no kept terms have no direction to cluster by; they are listed, not guessed.
-    let live: Vec<usize> = (0..n).filter(|&i| v.tfidf.outer_view(i).is_some_and(|r| r.nnz() > 0)).collect();
+    let live: Vec<usize> = (0..n).filter(|&i| features.outer_view(i).is_some_and(|r| r.nnz() > 0)).collect();
     if live.len() < n {
         notes.push(format!(
             "{} records have no terms left after analysis and min_df/max_df: cluster `none`",
@@ -124,7 +178,7 @@ pub fn cluster(v: &Vectorized, analyzer: &Analyzer, config: &ClusterConfig, seed
         ));
     }
     let mut labels = vec![None; n];
-    if live.len() < 2 {
+    if live.len() <= 2 {
         notes.push(format!("{} records with terms: too few to cluster; each is its own cluster", live.len()));
         for (c, &i) in live.iter().enumerate() {
             labels[i] = Some(c);
@@ -132,7 +186,7 @@ pub fn cluster(v: &Vectorized, analyzer: &Analyzer, config: &ClusterConfig, seed
         let clusters = describe(v, &lexicon, &labels, live.len(), None, config.top_terms);
         return Ok(Clustering { labels, clusters, k_scores: Vec::new(), lexicon, notes });
     }
-    let rows = live_rows(&v.tfidf, &live);
+    let rows = select_rows(features, &live);
     let embedding = lsa::lsa(&rows, config.components, seed)?.embedding;
     let (k_scores, partition) = match config.k {
         KChoice::Fixed(k) => {
@@ -160,8 +214,8 @@ pub fn cluster(v: &Vectorized, analyzer: &Analyzer, config: &ClusterConfig, seed
     Ok(Clustering { labels, clusters, k_scores, lexicon, notes })
 }
 
-/// The given rows of a CSR matrix.
-fn live_rows(m: &sprs::CsMat<f64>, rows: &[usize]) -> sprs::CsMat<f64> {
+/// The given rows of a CSR matrix, in the order given.
+pub fn select_rows(m: &sprs::CsMat<f64>, rows: &[usize]) -> sprs::CsMat<f64> {
     let (mut indptr, mut indices, mut data) = (vec![0], Vec::new(), Vec::new());
     for &i in rows {
         if let Some(r) = m.outer_view(i) {

@@ -29,9 +29,11 @@ pub fn eval(opts: &EvalOptions) -> Result<()> {
     if let Some(first) = missing.first() {
         bail!("{} records have no gold label (first: {first}); name the label column with --label-col", missing.len());
     }
-    let (analyzer, vectorized) = analyze_and_vectorize(&corpus, &config, &mut timings)?;
+    let mut warnings = Vec::new();
+    let (analyzer, vectorized) = analyze_and_vectorize(&corpus, &config, &mut timings, &mut warnings)?;
+    let langs: Vec<_> = corpus.records.iter().map(|r| r.lang()).collect();
     let clustering =
-        timings.time("cluster", || cluster::cluster(&vectorized, &analyzer, &config.cluster, config.seed))?;
+        timings.time("cluster", || cluster::cluster(&vectorized, &langs, &analyzer, &config.cluster, config.seed))?;
     // Gold classes and predicted clusters as numbers; unclustered records form one class of their own.
     let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
     let gold: Vec<usize> = corpus
@@ -62,6 +64,7 @@ pub fn eval(opts: &EvalOptions) -> Result<()> {
     })?;
     super::write_cluster_reports(&mut out, &corpus.records, &vectorized, &clustering)?;
     let mut manifest = Manifest::new("eval", &config, &corpus);
+    manifest.warnings.extend(warnings);
     manifest.warnings.extend(clustering.notes.iter().cloned());
     manifest.outputs = out.written.clone();
     manifest.timings_s = timings;

@@ -1,9 +1,11 @@
 //! The subcommands of the binary, each stringing the stages together. `main.rs` parses the command line
 //! into these option structs and calls one function here.
 
+mod eras_reports;
 mod eval;
 mod run;
 mod stance;
+mod stance_lexicon;
 mod tokens;
 mod vectorize;
 
@@ -14,6 +16,7 @@ use anyhow::{bail, Result};
 pub use eval::{eval, EvalOptions};
 pub use run::{run, RunOptions};
 pub use stance::{stance, StanceOptions};
+pub use stance_lexicon::{lexicon_stance, RecordStance};
 pub use tokens::{tokens, TokensOptions};
 pub use vectorize::{vectorize, VectorizeOptions};
 
@@ -111,16 +114,30 @@ impl Filter {
     }
 }
 
-/// Reads every record's text through the analyzer and fits the TF-IDF model with the run's options.
+/// Reads every record's text through the analyzer and fits the TF-IDF model with the run's options. A corpus
+/// too small for the document-frequency bounds (two records cannot hold a term in 2 records and in at most
+/// half of them) is vectorized without them, and `warnings` says so.
 pub fn analyze_and_vectorize(
     corpus: &Corpus,
     config: &Config,
     timings: &mut crate::report::Timings,
+    warnings: &mut Vec<String>,
 ) -> Result<(crate::text::Analyzer, crate::vectorize::Vectorized)> {
+    use crate::vectorize::{DfBound, TfidfParams};
     let analyzer = crate::text::Analyzer::new(&config.text)?;
     let texts: Vec<&str> = corpus.records.iter().map(|r| r.text.as_str()).collect();
     let counts = timings.time("analyze", || crate::vectorize::count(&analyzer, &texts));
-    let vectorized = timings.time("vectorize", || crate::vectorize::fit(&counts, &config.vectorize))?;
+    let vectorized = timings.time("vectorize", || match crate::vectorize::fit(&counts, &config.vectorize) {
+        Ok(v) => Ok(v),
+        Err(e) if counts.n_docs() < 20 => {
+            warnings
+                .push(format!("{} records are too few for min_df/max_df ({e}): every term is kept", counts.n_docs()));
+            let loose =
+                TfidfParams { min_df: DfBound::Count(1), max_df: DfBound::Share(1.0), ..config.vectorize.clone() };
+            crate::vectorize::fit(&counts, &loose)
+        }
+        Err(e) => Err(e),
+    })?;
     Ok((analyzer, vectorized))
 }
 
@@ -208,4 +225,30 @@ pub fn write_cluster_reports(
         crate::report::charts::k_selection_svg(&out.file("k_selection.svg"), &points)?;
     }
     Ok(())
+}
+
+/// The stages of a run on stderr, drawn only when stderr is a terminal (indicatif stays quiet otherwise).
+pub struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    pub fn new(steps: u64) -> Progress {
+        let bar = indicatif::ProgressBar::new(steps);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:20} {pos}/{len} {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress(bar)
+    }
+
+    /// Starts the next stage.
+    pub fn step(&self, name: &'static str) {
+        if self.0.position() > 0 || !self.0.message().is_empty() {
+            self.0.inc(1);
+        }
+        self.0.set_message(name);
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }
