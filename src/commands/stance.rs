@@ -121,9 +121,13 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
             }
             evaluate(&test_y, &predicted, &classes)
         } else {
+            let folds = opts.folds.min(group.train.len());
+            if folds < opts.folds {
+                warnings.push(format!("{name}{folds} records only: cross-validated with {folds} folds"));
+            }
             let cv = timings
                 .time("cross_validation", || {
-                    cross_validate(&train_counted, &train_y, &classes, opts.folds, featurizer.tfidf(), &svm, seed)
+                    cross_validate(&train_counted, &train_y, &classes, folds, featurizer.tfidf(), &svm, seed)
                 })
                 .with_context(|| format!("{name}cross-validation"))?;
             warnings.extend(cv.warnings.iter().map(|w| format!("{name}{w}")));
@@ -370,7 +374,7 @@ fn wordscores(opts: &StanceOptions, reference_path: &Path) -> Result<()> {
                 &cell(interval.map(|i| i.0)),
                 &cell(interval.map(|i| i.1)),
                 "",
-                &format!("{} scored words", s.words_scored),
+                &format!("{} scored words", fmt_f64(s.words_scored, 0)),
             ])?;
         }
         Ok(())
