@@ -271,14 +271,14 @@ impl FeatureModel {
         self.words.vocab.len() + self.chars.vocab.len()
     }
 
-    /// A feature as a person reads it: the surface words of a word n-gram, or a character n-gram in quotes
-    /// with its word-boundary spaces shown as `_`.
+    /// A feature as a person reads it: the surface words of a word n-gram, or a character n-gram between ‹ and ›
+    /// (quotes are often part of the n-gram) with its word-boundary spaces shown as `_`.
     pub fn feature_name(&self, j: usize) -> String {
         let w = self.words.vocab.len();
         if j < w {
             self.words.vocab.display[j].clone()
         } else {
-            format!("'{}'", self.chars.vocab.terms[j - w].replace(' ', "_"))
+            format!("‹{}›", self.chars.vocab.terms[j - w].replace(' ', "_"))
         }
     }
 }
@@ -363,6 +363,6 @@ mod tests {
         let test = model.transform(&counted.rows(&[2]));
         assert_eq!(test.cols(), x.cols());
         assert_eq!(model.feature_name(1), "alliance talks");
-        assert_eq!(model.feature_name(3), "'_a'");
+        assert_eq!(model.feature_name(3), "‹_a›");
     }
 }
