@@ -78,6 +78,9 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
         let read = ReadOptions { label_col: None, ..opts.common.read.clone() };
         Some(timings.time("read", || Corpus::read(&opts.inputs, &read))?)
     };
+    if let Some(inputs) = &inputs {
+        check_inputs_have_targets(inputs, opts.target_col.as_deref(), &groups)?;
+    }
 
     let feature_config = FeatureConfig::standard(&config.text);
     let svm = SvmParams::default();
@@ -91,7 +94,7 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
 
     let mut warnings = Vec::new();
     let mut evaluations: Vec<(String, Evaluation)> = Vec::new();
-    // (record, axis, labelled), in output order.
+    // (record, axis, class name, labelled), in output order: by target, then input order.
     let mut labelled: Vec<(&Record, String, String, Labelled)> = Vec::new();
     for group in &groups {
         let name = if group.target.is_empty() { String::new() } else { format!("target {:?}: ", group.target) };
@@ -148,9 +151,6 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
             evaluation.f_avg.map_or("-".to_string(), |f| format!("{f:.3}"))
         );
         evaluations.push((group.target.clone(), evaluation));
-    }
-    if let Some(inputs) = &inputs {
-        check_inputs_have_targets(inputs, opts.target_col.as_deref(), &groups)?;
     }
 
     let mut out = ReportDir::create(&opts.out)?;
