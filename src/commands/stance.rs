@@ -78,6 +78,9 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
         let read = ReadOptions { label_col: None, ..opts.common.read.clone() };
         Some(timings.time("read", || Corpus::read(&opts.inputs, &read))?)
     };
+    if let Some(inputs) = &inputs {
+        check_inputs_have_targets(inputs, opts.target_col.as_deref(), &groups)?;
+    }
 
     let feature_config = FeatureConfig::standard(&config.text);
     let svm = SvmParams::default();
@@ -91,7 +94,7 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
 
     let mut warnings = Vec::new();
     let mut evaluations: Vec<(String, Evaluation)> = Vec::new();
-    // (record, axis, labelled), in output order.
+    // (record, axis, class name, labelled), in output order: by target, then input order.
     let mut labelled: Vec<(&Record, String, String, Labelled)> = Vec::new();
     for group in &groups {
         let name = if group.target.is_empty() { String::new() } else { format!("target {:?}: ", group.target) };
@@ -121,9 +124,13 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
             }
             evaluate(&test_y, &predicted, &classes)
         } else {
+            let folds = opts.folds.min(group.train.len());
+            if folds < opts.folds {
+                warnings.push(format!("{name}{folds} records only: cross-validated with {folds} folds"));
+            }
             let cv = timings
                 .time("cross_validation", || {
-                    cross_validate(&train_counted, &train_y, &classes, opts.folds, featurizer.tfidf(), &svm, seed)
+                    cross_validate(&train_counted, &train_y, &classes, folds, featurizer.tfidf(), &svm, seed)
                 })
                 .with_context(|| format!("{name}cross-validation"))?;
             warnings.extend(cv.warnings.iter().map(|w| format!("{name}{w}")));
@@ -144,9 +151,6 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
             evaluation.f_avg.map_or("-".to_string(), |f| format!("{f:.3}"))
         );
         evaluations.push((group.target.clone(), evaluation));
-    }
-    if let Some(inputs) = &inputs {
-        check_inputs_have_targets(inputs, opts.target_col.as_deref(), &groups)?;
     }
 
     let mut out = ReportDir::create(&opts.out)?;
@@ -370,7 +374,7 @@ fn wordscores(opts: &StanceOptions, reference_path: &Path) -> Result<()> {
                 &cell(interval.map(|i| i.0)),
                 &cell(interval.map(|i| i.1)),
                 "",
-                &format!("{} scored words", s.words_scored),
+                &format!("{} scored words", fmt_f64(s.words_scored, 0)),
             ])?;
         }
         Ok(())

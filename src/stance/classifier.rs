@@ -29,8 +29,8 @@ pub struct SvmParams {
 }
 
 impl Default for SvmParams {
-    /// C = 0.5, chosen once (before any evaluation) as a little more regularization than scikit-learn's 1.0
-    /// for many correlated n-gram features; never tuned on test folds.
+    /// C = 0.5, fixed in advance from the usual range (0.5–1): a little more regularization than scikit-learn's
+    /// 1.0 for many correlated n-gram features. Not tuned on any evaluation folds.
     fn default() -> Self {
         SvmParams { c: 0.5, tol: 1e-4, max_iter: 1000 }
     }
