@@ -46,10 +46,31 @@ fn two_seed_pages_alone_are_handled() {
 #[test]
 fn fixed_k_larger_than_the_corpus_is_cut_with_a_warning() {
     let out = tempfile::tempdir().unwrap();
-    let input = repo_file("data/seeds");
-    let run = hanmi(&["run", "--input", input.to_str().unwrap(), "--k", "9", "--out", out.path().to_str().unwrap()]);
+    let input = out.path().join("six.csv");
+    let rows = [
+        "THAAD battery deployed in Seongju despite protests",
+        "China retaliates against THAAD with tourism bans",
+        "Cost sharing talks stall over the Special Measures Agreement",
+        "USFK cost sharing demand rises fivefold",
+        "Singapore summit between Trump and Kim Jong-un",
+        "Hanoi summit ends without a deal on denuclearization",
+    ];
+    let csv: String = std::iter::once("id,text".to_string())
+        .chain(rows.iter().enumerate().map(|(i, t)| format!("r{i},{t}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&input, csv).unwrap();
+    let run = hanmi(&[
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--k",
+        "9",
+        "--out",
+        out.path().join("r").to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", stderr(&run));
-    let manifest = std::fs::read_to_string(out.path().join("manifest.json")).unwrap();
+    let manifest = std::fs::read_to_string(out.path().join("r/manifest.json")).unwrap();
     assert!(manifest.contains("k = 9 is more than"), "{manifest}");
 }
 

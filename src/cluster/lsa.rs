@@ -144,15 +144,10 @@ mod tests {
         let mut exact: Vec<f64> = vals.iter().map(|v| v.max(0.0).sqrt()).collect();
         exact.sort_by(|a, b| b.total_cmp(a));
         let got = lsa(&a, 3, 7).unwrap();
-        for i in 0..3 {
-            assert!(
-                (got.singular_values[i] - exact[i]).abs() < 1e-8,
-                "{i}: {} vs {}",
-                got.singular_values[i],
-                exact[i]
-            );
+        assert_eq!(got.singular_values.len(), 3);
+        for (i, (value, exact)) in got.singular_values.iter().zip(&exact).enumerate() {
+            assert!((value - exact).abs() < 1e-8, "{i}: {value} vs {exact}");
         }
-        let got = lsa(&a, 3, 7).unwrap();
         // Rows are unit length (or zero).
         for row in got.embedding.rows() {
             assert!((row.dot(&row) - 1.0).abs() < 1e-12);
