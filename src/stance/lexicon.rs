@@ -120,16 +120,34 @@ pub struct LexiconStance {
     english_cues: Vec<EnglishCue>,
     /// Korean cue morphemes decomposed into jamo, so that 아니 also begins 아닌 and 아님.
     korean_cues: Vec<(String, String)>,
+    /// The first syllables of the Korean cues, to test most words with one comparison.
+    korean_cue_initials: Vec<char>,
     whole_word_korean_cues: Vec<String>,
 }
 
-/// A word (script run) of a text: where it is, its script, and which sentence it belongs to.
+/// A worker that scores texts one after another and keeps the analyzer's caches between them; open one per
+/// thread (opening one builds the analyzer's glossary tables, which costs about as much as scoring a page).
+pub struct LexiconScorer<'a> {
+    lexicon: &'a LexiconStance,
+    session: Session<'a>,
+}
+
+/// A text cut into words (script runs) and their terms.
+struct Document<'t> {
+    text: &'t str,
+    words: Vec<Word>,
+    tokens: Vec<Token>,
+}
+
+/// A word: where it is, its script, its sentence, and its terms (`tokens[first_token..end_token]`).
 #[derive(Debug)]
 struct Word {
     start: usize,
     end: usize,
     script: Script,
     sentence: u32,
+    first_token: usize,
+    end_token: usize,
 }
 
 /// A term of a text and the word it came from.
@@ -143,8 +161,16 @@ struct Token {
 enum Negated<'t> {
     /// An English cue before the term.
     Before(&'t str),
-    /// A Korean cue word after the term, or a cue morpheme at the end of its own word.
-    After(Cow<'t, str>),
+    /// A Korean cue word after the term, or a cue morpheme in the ending of its own word.
+    After(&'t str),
+}
+
+/// A match of a pole term: its last token, its pole, and for a Korean word matched by its start, where that
+/// start ends (the rest of the word is its ending).
+struct Match {
+    last: usize,
+    pole: Pole,
+    stem_end: Option<usize>,
 }
 
 impl LexiconStance {
@@ -168,6 +194,7 @@ impl LexiconStance {
             korean_form_chars: 0,
             english_cues: Vec::new(),
             korean_cues: Vec::new(),
+            korean_cue_initials: Vec::new(),
             whole_word_korean_cues: Vec::new(),
             analyzer,
         };
@@ -194,7 +221,7 @@ impl LexiconStance {
                 for written in terms {
                     let pole = Pole { axis: index, sign };
                     let form = nfc(written);
-                    let (words, tokens) = analyze(&mut session, &form);
+                    let Document { words, tokens, .. } = analyze(&mut session, &form);
                     let seq: Vec<String> = tokens.iter().map(|t| session.term(t.term).to_string()).collect();
                     if seq.is_empty() {
                         bail!("stance axis {}: the term {form:?} has no words left after analysis", axis.id);
@@ -235,7 +262,8 @@ impl LexiconStance {
     fn compile_cues(&mut self, cues: &NegationCues) -> Result<()> {
         let mut session = self.analyzer.session();
         for cue in &cues.en {
-            let (words, tokens) = analyze(&mut session, &nfc(cue));
+            let cue_text = nfc(cue);
+            let Document { words, tokens, .. } = analyze(&mut session, &cue_text);
             match (&words[..], &tokens[..]) {
                 ([_], [token]) => self
                     .english_cues
@@ -251,54 +279,27 @@ impl LexiconStance {
             if WHOLE_WORD_KOREAN_CUES.contains(&cue.as_str()) {
                 self.whole_word_korean_cues.push(cue);
             } else {
+                self.korean_cue_initials.extend(cue.chars().next());
                 self.korean_cues.push((cue.nfd().collect(), cue));
             }
         }
         Ok(())
     }
 
-    /// The text's score on every axis, in axis order.
-    pub fn score(&self, text: &str) -> Vec<AxisScore> {
-        let text = nfc(text);
-        let mut session = self.analyzer.session();
-        let (words, tokens) = analyze(&mut session, &text);
-        let english_cue: Vec<bool> =
-            (0..words.len()).map(|w| self.is_english_cue(&session, &text, &words, &tokens, w)).collect();
-        let korean_cue: Vec<bool> = (0..words.len()).map(|w| self.is_korean_cue(&text, &words, w)).collect();
-        let mut first_token = vec![usize::MAX; words.len()];
-        for (i, t) in tokens.iter().enumerate().rev() {
-            first_token[t.word] = i;
-        }
-
-        let mut tally = vec![Tally::default(); self.axes.len()];
-        let mut i = 0;
-        while i < tokens.len() {
-            let Some((last, pole, stem_end)) = self.match_at(&session, &text, &words, &tokens, &first_token, i) else {
-                i += 1;
-                continue;
-            };
-            let (first_word, last_word) = (tokens[i].word, tokens[last].word);
-            let negated = self
-                .english_negation(&text, &words, &english_cue, first_word)
-                .or_else(|| self.korean_negation(&text, &words, &korean_cue, last_word, stem_end));
-            let surface = text[words[first_word].start..words[last_word].end].split_whitespace().collect::<Vec<_>>();
-            tally[pole.axis].add(pole.sign, &surface.join(" "), negated);
-            i = last + 1;
-        }
-        self.axes.iter().zip(tally).map(|(axis, t)| self.axis_score(axis, t)).collect()
+    /// A scorer to score many texts with (one per thread).
+    pub fn scorer(&self) -> LexiconScorer<'_> {
+        LexiconScorer { lexicon: self, session: self.analyzer.session() }
     }
 
-    /// The pole term that starts at token `i`: the index of its last token, its pole, and for a Korean word
-    /// matched by its start, where that start ends (the rest of the word is its ending).
-    fn match_at(
-        &self,
-        session: &Session<'_>,
-        text: &str,
-        words: &[Word],
-        tokens: &[Token],
-        first_token: &[usize],
-        i: usize,
-    ) -> Option<(usize, Pole, Option<usize>)> {
+    /// The text's score on every axis, in axis order. For many texts, reuse a [`LexiconStance::scorer`].
+    pub fn score(&self, text: &str) -> Vec<AxisScore> {
+        self.scorer().score(text)
+    }
+
+    /// The pole term that starts at token `i`, longest first; for the first token of a Korean word that matched
+    /// no term whole, the longest one-word Korean term that begins the word.
+    fn match_at(&self, session: &Session<'_>, doc: &Document<'_>, i: usize) -> Option<Match> {
+        let (tokens, words) = (&doc.tokens, &doc.words);
         let sentence = words[tokens[i].word].sentence;
         let candidates = self.sequences.get(session.term(tokens[i].term));
         let sequence = candidates.into_iter().flatten().find(|(rest, _)| {
@@ -309,88 +310,99 @@ impl LexiconStance {
                     .all(|(term, t)| words[t.word].sentence == sentence && session.term(t.term) == term.as_str())
         });
         if let Some((rest, pole)) = sequence {
-            return Some((i + rest.len(), *pole, None));
+            return Some(Match { last: i + rest.len(), pole: *pole, stem_end: None });
         }
-        let word = tokens[i].word;
-        if words[word].script != Script::Hangul || first_token[word] != i {
+        let word = &words[tokens[i].word];
+        if word.script != Script::Hangul || word.first_token != i {
             return None;
         }
-        let run = &text[words[word].start..words[word].end];
-        let (stem, pole) = self.korean_prefix(run)?;
-        let last = tokens[i..].iter().take_while(|t| t.word == word).count() + i - 1;
-        Some((last, pole, Some(words[word].start + stem.len())))
+        let (stem, pole) = self.korean_prefix(doc.word(tokens[i].word))?;
+        Some(Match { last: word.end_token - 1, pole, stem_end: Some(word.start + stem.len()) })
     }
 
     /// The longest one-word Korean pole term that begins `run`.
     fn korean_prefix<'r>(&self, run: &'r str) -> Option<(&'r str, Pole)> {
-        let ends: Vec<usize> = run.char_indices().map(|(i, _)| i).skip(2).chain([run.len()]).collect();
-        ends.iter().take(self.korean_form_chars.saturating_sub(1)).rev().find_map(|&end| {
-            let prefix = &run[..end];
-            self.korean_forms.get(prefix).map(|&pole| (prefix, pole))
-        })
+        let mut longest = None;
+        for (i, c) in run.char_indices().skip(1).take(self.korean_form_chars.saturating_sub(1)) {
+            let prefix = &run[..i + c.len_utf8()];
+            if let Some(&pole) = self.korean_forms.get(prefix) {
+                longest = Some((prefix, pole));
+            }
+        }
+        longest
     }
 
-    fn is_english_cue(&self, session: &Session<'_>, text: &str, words: &[Word], tokens: &[Token], w: usize) -> bool {
-        if words[w].script != Script::Latin {
+    fn is_english_cue(&self, session: &Session<'_>, doc: &Document<'_>, w: usize) -> bool {
+        let word = &doc.words[w];
+        if word.script != Script::Latin || word.first_token == word.end_token {
             return false;
         }
-        let Some(token) = tokens.iter().find(|t| t.word == w) else { return false };
-        let word = text[words[w].start..words[w].end].to_lowercase();
-        let term = session.term(token.term);
-        let Some(cue) = self.english_cues.iter().find(|c| c.term == term && word.starts_with(&c.word)) else {
+        let term = session.term(doc.tokens[word.first_token].term);
+        if !self.english_cues.iter().any(|c| c.term == term) {
+            return false;
+        }
+        let written = doc.word(w).to_lowercase();
+        let Some(cue) = self.english_cues.iter().find(|c| c.term == term && written.starts_with(&c.word)) else {
             return false;
         };
-        let next = words.get(w + 1).filter(|n| n.sentence == words[w].sentence);
-        let next = next.map(|n| text[n.start..n.end].to_lowercase());
-        !PSEUDO_NEGATIONS.iter().any(|&(c, follower)| cue.word == c && next.as_deref() == Some(follower))
+        let next = doc.words.get(w + 1).filter(|n| n.sentence == word.sentence).map(|_| doc.word(w + 1));
+        !PSEUDO_NEGATIONS
+            .iter()
+            .any(|&(c, follower)| cue.word == c && next.is_some_and(|n| n.eq_ignore_ascii_case(follower)))
     }
 
-    fn is_korean_cue(&self, text: &str, words: &[Word], w: usize) -> bool {
-        if words[w].script != Script::Hangul {
+    fn is_korean_cue(&self, doc: &Document<'_>, w: usize) -> bool {
+        let word = &doc.words[w];
+        if word.script != Script::Hangul {
             return false;
         }
-        let run = &text[words[w].start..words[w].end];
+        let run = doc.word(w);
         if self.whole_word_korean_cues.iter().any(|c| c == run) {
-            return words.get(w + 1).is_some_and(|n| n.sentence == words[w].sentence);
+            return doc.words.get(w + 1).is_some_and(|n| n.sentence == word.sentence);
         }
-        if run.starts_with(NOT_A_KOREAN_CUE) {
+        let Some(first) = run.chars().next() else { return false };
+        if !self.korean_cue_initials.contains(&first) || run.starts_with(NOT_A_KOREAN_CUE) {
             return false;
         }
         let jamo: String = run.chars().take(3).nfd().collect();
         self.korean_cues.iter().any(|(cue, _)| jamo.starts_with(cue.as_str()))
     }
 
-    fn english_negation<'t>(&self, text: &'t str, words: &[Word], cue: &[bool], first: usize) -> Option<Negated<'t>> {
-        let sentence = words[first].sentence;
+    /// An English cue within the window before the term's first word.
+    fn english_negation<'t>(&self, doc: &Document<'t>, cue: &[bool], first: usize) -> Option<Negated<'t>> {
+        let sentence = doc.words[first].sentence;
         (first.saturating_sub(self.window)..first)
             .rev()
-            .find(|&c| cue[c] && words[c].sentence == sentence)
-            .map(|c| Negated::Before(&text[words[c].start..words[c].end]))
+            .find(|&c| cue[c] && doc.words[c].sentence == sentence)
+            .map(|c| Negated::Before(doc.word(c)))
     }
 
-    /// A cue morpheme in the ending of the term's own word, or a Korean cue word within the window after it.
+    /// A cue morpheme in the ending of the term's last word, or a Korean cue word within the window after it.
     fn korean_negation<'t>(
-        &self,
-        text: &'t str,
-        words: &[Word],
+        &'t self,
+        doc: &Document<'t>,
         cue: &[bool],
         last: usize,
         stem_end: Option<usize>,
     ) -> Option<Negated<'t>> {
-        let word = &words[last];
-        if let Some(cue) = self.own_word_cue(text, word, stem_end) {
-            return Some(Negated::After(Cow::Owned(cue.to_string())));
+        if let Some(cue) = self.own_word_cue(doc, last, stem_end) {
+            return Some(Negated::After(cue));
         }
-        let after = (last + 1..words.len()).take(self.window).take_while(|&c| words[c].sentence == word.sentence);
-        after.into_iter().find(|&c| cue[c]).map(|c| Negated::After(Cow::Borrowed(&text[words[c].start..words[c].end])))
+        let sentence = doc.words[last].sentence;
+        (last + 1..doc.words.len())
+            .take(self.window)
+            .take_while(|&c| doc.words[c].sentence == sentence)
+            .find(|&c| cue[c])
+            .map(|c| Negated::After(doc.word(c)))
     }
 
     /// A cue morpheme in the ending of a Korean word (대화없이, 협력하지않았다).
-    fn own_word_cue(&self, text: &str, word: &Word, stem_end: Option<usize>) -> Option<&str> {
+    fn own_word_cue(&self, doc: &Document<'_>, w: usize, stem_end: Option<usize>) -> Option<&str> {
+        let word = &doc.words[w];
         if word.script != Script::Hangul {
             return None;
         }
-        let run = &text[word.start..word.end];
+        let run = doc.word(w);
         // Where the stem ends: known for a match by the word's start, else after the longest pole term
         // beginning the word, else after its first syllable (the stem of an analyzed word is never shorter).
         let stem_len = match stem_end {
@@ -398,7 +410,7 @@ impl LexiconStance {
             None => self.korean_prefix(run).map_or_else(|| run.chars().next().map_or(0, char::len_utf8), |p| p.0.len()),
         };
         let ending = &run[stem_len..];
-        if ending.contains(NOT_A_KOREAN_CUE) {
+        if ending.is_empty() || ending.contains(NOT_A_KOREAN_CUE) {
             return None;
         }
         let jamo: String = ending.nfd().collect();
@@ -419,6 +431,41 @@ impl LexiconStance {
             evidence.push_str("; …");
         }
         AxisScore { axis: axis.id.clone(), score, label, pole_label, matches, evidence }
+    }
+}
+
+impl LexiconScorer<'_> {
+    /// The text's score on every axis, in axis order.
+    pub fn score(&mut self, text: &str) -> Vec<AxisScore> {
+        let lexicon = self.lexicon;
+        let text = nfc(text);
+        let doc = analyze(&mut self.session, &text);
+        let session = &self.session;
+        let english_cue: Vec<bool> = (0..doc.words.len()).map(|w| lexicon.is_english_cue(session, &doc, w)).collect();
+        let korean_cue: Vec<bool> = (0..doc.words.len()).map(|w| lexicon.is_korean_cue(&doc, w)).collect();
+        let mut tally = vec![Tally::default(); lexicon.axes.len()];
+        let mut i = 0;
+        while i < doc.tokens.len() {
+            let Some(Match { last, pole, stem_end }) = lexicon.match_at(session, &doc, i) else {
+                i += 1;
+                continue;
+            };
+            let (first_word, last_word) = (doc.tokens[i].word, doc.tokens[last].word);
+            let negated = lexicon
+                .english_negation(&doc, &english_cue, first_word)
+                .or_else(|| lexicon.korean_negation(&doc, &korean_cue, last_word, stem_end));
+            let written = &doc.text[doc.words[first_word].start..doc.words[last_word].end];
+            let surface: Vec<&str> = written.split_whitespace().collect();
+            tally[pole.axis].add(pole.sign, &surface.join(" "), negated);
+            i = last + 1;
+        }
+        lexicon.axes.iter().zip(tally).map(|(axis, t)| lexicon.axis_score(axis, t)).collect()
+    }
+}
+
+impl<'t> Document<'t> {
+    fn word(&self, w: usize) -> &'t str {
+        &self.text[self.words[w].start..self.words[w].end]
     }
 }
 
@@ -487,7 +534,7 @@ fn nfc(text: &str) -> Cow<'_, str> {
 
 /// The words of an NFC text, each analyzed on its own, and their terms in text order. A word's sentence number
 /// grows at `!`, `?`, `;`, `。`, a line break, or a `.` that does not follow a dotted word (`U.S.`, `e.g.`).
-fn analyze(session: &mut Session<'_>, text: &str) -> (Vec<Word>, Vec<Token>) {
+fn analyze<'t>(session: &mut Session<'_>, text: &'t str) -> Document<'t> {
     let mut words: Vec<Word> = Vec::new();
     let mut tokens = Vec::new();
     let mut ids = Vec::new();
@@ -504,10 +551,12 @@ fn analyze(session: &mut Session<'_>, text: &str) -> (Vec<Word>, Vec<Token>) {
         }
         ids.clear();
         session.tokens(run, &mut ids);
+        let first_token = tokens.len();
         tokens.extend(ids.iter().map(|&term| Token { word: words.len(), term }));
-        words.push(Word { start, end: start + run.len(), script, sentence });
+        let end_token = tokens.len();
+        words.push(Word { start, end: start + run.len(), script, sentence, first_token, end_token });
     });
-    (words, tokens)
+    Document { text, words, tokens }
 }
 
 #[cfg(test)]
