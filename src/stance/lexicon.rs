@@ -226,16 +226,18 @@ impl LexiconStance {
                     if seq.is_empty() {
                         bail!("stance axis {}: the term {form:?} has no words left after analysis", axis.id);
                     }
-                    if let Some(&(other, other_form)) = places.get(&seq) {
-                        if other == pole {
-                            continue; // two spellings of one term (sanctions, 제재) on the same pole
-                        }
-                        bail!(
+                    match places.get(&seq) {
+                        // Two spellings of one term (sanctions, 제재) on the same pole.
+                        Some(&(other, _)) if other == pole => {}
+                        Some(&(other, other_form)) => bail!(
                             "stance lexicon: the term {form:?} ({}) and {other_form:?} ({}) are the same terms {seq:?}; \
                              a term belongs to one pole of one axis",
                             describe(axes, pole),
                             describe(axes, other)
-                        );
+                        ),
+                        None => {
+                            places.insert(seq, (pole, written.as_str()));
+                        }
                     }
                     if let [word] = &words[..] {
                         let chars = form.chars().count();
@@ -244,7 +246,6 @@ impl LexiconStance {
                             self.korean_form_chars = self.korean_form_chars.max(chars);
                         }
                     }
-                    places.insert(seq, (pole, written.as_str()));
                 }
             }
         }
@@ -533,7 +534,8 @@ fn nfc(text: &str) -> Cow<'_, str> {
 }
 
 /// The words of an NFC text, each analyzed on its own, and their terms in text order. A word's sentence number
-/// grows at `!`, `?`, `;`, `。`, a line break, or a `.` that does not follow a dotted word (`U.S.`, `e.g.`).
+/// grows at `!`, `?`, `;`, `。`, a blank line, or a `.` that does not follow a dotted word (`U.S.`, `e.g.`); a
+/// single line break may be the wrapping of a sentence.
 fn analyze<'t>(session: &mut Session<'_>, text: &'t str) -> Document<'t> {
     let mut words: Vec<Word> = Vec::new();
     let mut tokens = Vec::new();
@@ -545,7 +547,8 @@ fn analyze<'t>(session: &mut Session<'_>, text: &'t str) -> Document<'t> {
         if let Some(prev) = words.last() {
             let gap = &text[prev.end..start];
             let dotted = text[prev.start..prev.end].contains('.');
-            if gap.contains(['!', '?', ';', '。', '\n']) || (gap.contains('.') && !dotted) {
+            let blank_line = gap.matches('\n').count() > 1;
+            if blank_line || gap.contains(['!', '?', ';', '。']) || (gap.contains('.') && !dotted) {
                 sentence += 1;
             }
         }

@@ -68,7 +68,10 @@ fn english_cue_flips_a_term_within_the_window_after_it() {
     // Four words after the cue: out of the window of 3.
     assert_eq!(alliance("Not everyone expected that they would strengthen ties.").score, Some(1.0));
     // A sentence end stops the cue.
+    // A sentence end or a blank line stops the cue; a wrapped line does not.
     assert_eq!(alliance("They did not object. Both sides strengthen the alliance.").score, Some(1.0));
+    assert_eq!(alliance("An alliance without\n\nStrengthening Ties").score, Some(1.0));
+    assert_eq!(alliance("The allies did not\nstrengthen ties.").score, Some(-1.0));
     // No rift and no friction: each has its cue.
     assert_eq!(alliance("There is no rift, and never any friction.").evidence, "+(no) rift; +(never) friction");
     assert_eq!(north_korea("Talks resumed without sanctions relief.").evidence, "+Talks; +(without) sanctions");
@@ -95,6 +98,8 @@ fn korean_cue_after_the_verb_flips_the_terms_before_it() {
     // The cue inside the term's own word, after its stem.
     assert_eq!(north_korea("대화없이 끝났다").evidence, "-대화없이 (없)");
     assert_eq!(alliance("강화하지않았다").evidence, "-강화하지않았다 (않)");
+    // 협력 is a spelling of the glossary's `cooperation`, whose English form comes first in the lexicon.
+    assert_eq!(alliance("협력하지않았다").evidence, "-협력하지않았다 (않)");
 }
 
 #[test]
