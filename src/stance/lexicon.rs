@@ -31,6 +31,14 @@ const EVIDENCE_ITEMS: usize = 12;
 const WHOLE_WORD_KOREAN_CUES: &[&str] = &["안"];
 /// 못지않다 ("no less than") praises; its 못 and 않 negate nothing.
 const NOT_A_KOREAN_CUE: &str = "못지";
+/// Idioms whose 않 negates nothing: 만만치 않다 (formidable), 적지 않다 (considerable), 아랑곳 않고 (regardless),
+/// 바라마지 않다 (earnestly), 못지 않다 (no less).
+const KOREAN_IDIOMS_BEFORE_A_CUE: &[&str] = &["만만치", "만만찮", "적지", "작지", "아랑곳", "마지", "못지"];
+/// The first syllables of what may follow a Korean pole term inside a word for the word to count as the term:
+/// particles, the endings of verbs and adjectives (하다, 되다, 흔들리다), adverbs (-히) and derived nouns (-적,
+/// -력, -책). A word that goes on otherwise is another word that begins the same way (강경화, a name).
+const KOREAN_CONTINUATIONS: &str =
+    "하한할함합해했되된될됨됐돼됩시당받히적스롭같감력책론파국성리려렸린릴어었고며면지는던게이가을를은의에와과도로으만";
 /// "not only X but also Y", "no doubt", "no less": an English cue followed by one of these negates nothing.
 const PSEUDO_NEGATIONS: &[(&str, &str)] =
     &[("not", "only"), ("not", "just"), ("not", "least"), ("no", "doubt"), ("no", "less"), ("no", "sooner")];
@@ -165,6 +173,12 @@ enum Negated<'t> {
     After(&'t str),
 }
 
+/// Which words of a document are negation cues.
+struct Cues {
+    english: Vec<bool>,
+    korean: Vec<bool>,
+}
+
 /// A match of a pole term: its last token, its pole, and for a Korean word matched by its start, where that
 /// start ends (the rest of the word is its ending).
 struct Match {
@@ -226,6 +240,10 @@ impl LexiconStance {
                     if seq.is_empty() {
                         bail!("stance axis {}: the term {form:?} has no words left after analysis", axis.id);
                     }
+                    // A one-word Korean term the suffix rules cut (청구서 → 청구, a claim) would match other
+                    // words: it matches as written only.
+                    let cut = matches!(&words[..], [w] if w.script == Script::Hangul)
+                        && matches!(&seq[..], [t] if t.as_str() != form && form.starts_with(t.as_str()));
                     match places.get(&seq) {
                         // Two spellings of one term (sanctions, 제재) on the same pole.
                         Some(&(other, _)) if other == pole => {}
@@ -235,6 +253,7 @@ impl LexiconStance {
                             describe(axes, pole),
                             describe(axes, other)
                         ),
+                        None if cut => {}
                         None => {
                             places.insert(seq, (pole, written.as_str()));
                         }
@@ -242,7 +261,9 @@ impl LexiconStance {
                     if let [word] = &words[..] {
                         let chars = form.chars().count();
                         if word.script == Script::Hangul && word.end - word.start == form.len() && chars >= 2 {
-                            self.korean_forms.insert(form.to_string(), pole);
+                            if self.korean_forms.insert(form.to_string(), pole).is_some_and(|other| other != pole) {
+                                bail!("stance lexicon: the term {form:?} is on two poles ({})", describe(axes, pole));
+                            }
                             self.korean_form_chars = self.korean_form_chars.max(chars);
                         }
                     }
@@ -321,12 +342,13 @@ impl LexiconStance {
         Some(Match { last: word.end_token - 1, pole, stem_end: Some(word.start + stem.len()) })
     }
 
-    /// The longest one-word Korean pole term that begins `run`.
+    /// The longest one-word Korean pole term that begins `run` and is followed by an ending, or nothing.
     fn korean_prefix<'r>(&self, run: &'r str) -> Option<(&'r str, Pole)> {
         let mut longest = None;
         for (i, c) in run.char_indices().skip(1).take(self.korean_form_chars.saturating_sub(1)) {
-            let prefix = &run[..i + c.len_utf8()];
-            if let Some(&pole) = self.korean_forms.get(prefix) {
+            let (prefix, rest) = run.split_at(i + c.len_utf8());
+            let continues = rest.chars().next().is_none_or(|next| KOREAN_CONTINUATIONS.contains(next));
+            if let Some(&pole) = self.korean_forms.get(prefix).filter(|_| continues) {
                 longest = Some((prefix, pole));
             }
         }
@@ -365,36 +387,46 @@ impl LexiconStance {
         if !self.korean_cue_initials.contains(&first) || run.starts_with(NOT_A_KOREAN_CUE) {
             return false;
         }
+        let idiom = w > 0
+            && doc.words[w - 1].sentence == word.sentence
+            && KOREAN_IDIOMS_BEFORE_A_CUE.contains(&doc.word(w - 1));
+        if idiom {
+            return false;
+        }
         let jamo: String = run.chars().take(3).nfd().collect();
         self.korean_cues.iter().any(|(cue, _)| jamo.starts_with(cue.as_str()))
     }
 
-    /// An English cue within the window before the term's first word.
-    fn english_negation<'t>(&self, doc: &Document<'t>, cue: &[bool], first: usize) -> Option<Negated<'t>> {
-        let sentence = doc.words[first].sentence;
-        (first.saturating_sub(self.window)..first)
-            .rev()
-            .find(|&c| cue[c] && doc.words[c].sentence == sentence)
-            .map(|c| Negated::Before(doc.word(c)))
-    }
-
-    /// A cue morpheme in the ending of the term's last word, or a Korean cue word within the window after it.
-    fn korean_negation<'t>(
+    /// Whether the match from word `first` to word `last` is negated, and by what: English cues within the window
+    /// before it, a cue morpheme in the ending of its last word, Korean cue words within the window after it. An
+    /// odd number of cues negates; an even number cancels out (never fails to, 협력하지 않을 수 없다).
+    fn negation<'t>(
         &'t self,
         doc: &Document<'t>,
-        cue: &[bool],
+        cues: &Cues,
+        first: usize,
         last: usize,
         stem_end: Option<usize>,
     ) -> Option<Negated<'t>> {
-        if let Some(cue) = self.own_word_cue(doc, last, stem_end) {
-            return Some(Negated::After(cue));
+        let (words, window) = (&doc.words, self.window);
+        let before = (first.saturating_sub(window)..first)
+            .filter(|&c| cues.english[c] && words[c].sentence == words[first].sentence);
+        let (english, nearest_english) = before.fold((0, None), |(n, _), c| (n + 1, Some(c)));
+        let own_word = self.own_word_cue(doc, last, stem_end);
+        let mut after = (last + 1..words.len())
+            .take(window)
+            .take_while(|&c| words[c].sentence == words[last].sentence)
+            .filter(|&c| cues.korean[c]);
+        let first_korean = after.next();
+        let korean = first_korean.map_or(0, |_| 1 + after.count());
+        if (english + korean + usize::from(own_word.is_some())) % 2 == 0 {
+            return None;
         }
-        let sentence = doc.words[last].sentence;
-        (last + 1..doc.words.len())
-            .take(self.window)
-            .take_while(|&c| doc.words[c].sentence == sentence)
-            .find(|&c| cue[c])
-            .map(|c| Negated::After(doc.word(c)))
+        match (nearest_english, own_word, first_korean) {
+            (Some(c), _, _) => Some(Negated::Before(doc.word(c))),
+            (None, Some(cue), _) => Some(Negated::After(cue)),
+            (None, None, c) => c.map(|c| Negated::After(doc.word(c))),
+        }
     }
 
     /// A cue morpheme in the ending of a Korean word (대화없이, 협력하지않았다).
@@ -442,8 +474,10 @@ impl LexiconScorer<'_> {
         let text = nfc(text);
         let doc = analyze(&mut self.session, &text);
         let session = &self.session;
-        let english_cue: Vec<bool> = (0..doc.words.len()).map(|w| lexicon.is_english_cue(session, &doc, w)).collect();
-        let korean_cue: Vec<bool> = (0..doc.words.len()).map(|w| lexicon.is_korean_cue(&doc, w)).collect();
+        let cues = Cues {
+            english: (0..doc.words.len()).map(|w| lexicon.is_english_cue(session, &doc, w)).collect(),
+            korean: (0..doc.words.len()).map(|w| lexicon.is_korean_cue(&doc, w)).collect(),
+        };
         let mut tally = vec![Tally::default(); lexicon.axes.len()];
         let mut i = 0;
         while i < doc.tokens.len() {
@@ -452,9 +486,7 @@ impl LexiconScorer<'_> {
                 continue;
             };
             let (first_word, last_word) = (doc.tokens[i].word, doc.tokens[last].word);
-            let negated = lexicon
-                .english_negation(&doc, &english_cue, first_word)
-                .or_else(|| lexicon.korean_negation(&doc, &korean_cue, last_word, stem_end));
+            let negated = lexicon.negation(&doc, &cues, first_word, last_word, stem_end);
             let written = &doc.text[doc.words[first_word].start..doc.words[last_word].end];
             let surface: Vec<&str> = written.split_whitespace().collect();
             tally[pole.axis].add(pole.sign, &surface.join(" "), negated);

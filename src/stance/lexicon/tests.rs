@@ -103,6 +103,18 @@ fn korean_cue_after_the_verb_flips_the_terms_before_it() {
 }
 
 #[test]
+fn two_cues_cancel_out_and_idioms_negate_nothing() {
+    assert_eq!(alliance("Seoul never fails to strengthen the alliance.").evidence, "+strengthen");
+    assert_eq!(north_korea("Not without dialogue.").evidence, "+dialogue");
+    // "Cannot but cooperate", "cooperation is a must".
+    assert_eq!(alliance("한미는 협력하지 않을 수 없다").evidence, "+협력하지");
+    assert_eq!(alliance("협력이 없으면 안 된다").evidence, "+협력이");
+    // Formidable backlash; provocations regardless of sanctions.
+    assert_eq!(alliance("반발이 만만치 않았다").evidence, "-반발이");
+    assert_eq!(north_korea("제재에 아랑곳 않고 도발을 이어갔다").evidence, "-제재에; -도발을");
+}
+
+#[test]
 fn words_that_begin_with_an_means_security_not_negation() {
     let score = alliance("안보 협력을 강화했다");
     assert_eq!((score.score, score.evidence.as_str()), (Some(1.0), "+협력을; +강화했다"));
@@ -115,8 +127,12 @@ fn words_that_begin_with_an_means_security_not_negation() {
 
 #[test]
 fn korean_words_the_rules_leave_whole_match_by_their_start() {
-    let score = alliance("동맹이 흔들리고 있다는 우려에도 철통같은 찰떡공조를 과시했다");
-    assert_eq!(score.evidence, "-흔들리고; +철통같은; +찰떡공조를");
+    let score = alliance("동맹이 흔들리고 있다는 우려에도 철통같은 찰떡같은 공조를 과시했다");
+    assert_eq!(score.evidence, "-흔들리고; +철통같은; +찰떡같은; +공조를");
+    // A word that goes on past the term with no ending is another word: 강경화 is a foreign minister.
+    assert_eq!(north_korea("강경화 장관은 강경파의 강경책을 비판했다").evidence, "-강경파의; -강경책을");
+    // 청구서 (a bill to pay) is cut to 청구 (a claim) by the suffix rules: it matches only as written.
+    assert_eq!(alliance("방위비 청구서를 내밀었다. 손해배상 청구를 했다").evidence, "-청구서를");
 }
 
 #[test]
