@@ -9,8 +9,9 @@
 //!
 //! Negation flips a term's polarity. English cues come before what they negate ("did not strengthen"), within
 //! `window` words; Korean cues come after, because Korean negation follows the verb (협력하지 않았다, 대화 없이):
-//! a word within `window` words after the term that begins with a cue morpheme, or the cue inside the term's own
-//! word after its stem (대화없이). Neither reaches across a sentence end.
+//! a word within `window` words after the term that begins with a cue morpheme, with nothing between but the
+//! negated verb (강화하지), 수 or an adverb of negation, or the cue inside the term's own word after its stem
+//! (대화없이). Neither reaches across a sentence end; an even number of cues cancels out.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -34,14 +35,49 @@ const NOT_A_KOREAN_CUE: &str = "못지";
 /// Idioms whose 않 negates nothing: 만만치 않다 (formidable), 적지 않다 (considerable), 아랑곳 않고 (regardless),
 /// 바라마지 않다 (earnestly), 못지 않다 (no less).
 const KOREAN_IDIOMS_BEFORE_A_CUE: &[&str] = &["만만치", "만만찮", "적지", "작지", "아랑곳", "마지", "못지"];
-/// The first syllables of what may follow a Korean pole term inside a word for the word to count as the term:
-/// particles, the endings of verbs and adjectives (하다, 되다, 흔들리다), adverbs (-히) and derived nouns (-적,
-/// -력, -책). A word that goes on otherwise is another word that begins the same way (강경화, a name).
-const KOREAN_CONTINUATIONS: &str =
-    "하한할함합해했되된될됨됐돼됩시당받히적스롭같감력책론파국성리려렸린릴어었고며면지는던게이가을를은의에와과도로으만";
-/// "not only X but also Y", "no doubt", "no less": an English cue followed by one of these negates nothing.
-const PSEUDO_NEGATIONS: &[(&str, &str)] =
-    &[("not", "only"), ("not", "just"), ("not", "least"), ("no", "doubt"), ("no", "less"), ("no", "sooner")];
+/// "not only X but also Y", "not merely", "no doubt", "no less": an English cue followed by one of these
+/// negates nothing.
+const PSEUDO_NEGATIONS: &[(&str, &str)] = &[
+    ("not", "only"),
+    ("not", "just"),
+    ("not", "merely"),
+    ("not", "least"),
+    ("no", "doubt"),
+    ("no", "less"),
+    ("no", "sooner"),
+];
+/// What may follow a Korean pole term inside a word for the word to count as the term: particles, the endings
+/// of verbs and adjectives (하다, 되다, 흔들리다), adverbs (-히) and derived nouns (-적, -력, -책). A word that
+/// goes on otherwise is another word that begins the same way (강경화, a name; 이탈리아, Italy).
+const KOREAN_CONTINUATIONS: &[&str] = &[
+    "하", "한", "할", "함", "합", "해", "했", "되", "된", "될", "됨", "됐", "돼", "됩", "시", "당", "받", "히", "적",
+    "스", "롭", "같", "감", "력", "책", "론", "파", "국", "성", "어", "었", "고", "며", "면", "지", "는", "던", "게",
+    "이", "가", "을", "를", "은", "의", "에", "와", "과", "도", "로", "으", "만", "리고", "리는", "리지", "리며",
+    "리면", "리게", "리던", "린", "렸", "려", "릴",
+];
+/// A Korean cue negates the predicate just before it, so a term is negated by a cue word after it only when
+/// what stands between is that predicate in its negated form (강화하지 않았다), 수 (할 수 없다) or an adverb
+/// of negation (전혀, 결코): in 도발에 아무 관심 없다 the cue negates 관심, not 도발.
+const KOREAN_NEGATED_VERB_ENDINGS: &[&str] = &["지", "지도", "지는", "지만", "지를", "지조차"];
+const KOREAN_WORDS_BEFORE_A_CUE: &[&str] = &[
+    "수",
+    "수도",
+    "수가",
+    "수는",
+    "전혀",
+    "결코",
+    "절대",
+    "절대로",
+    "아직",
+    "아직도",
+    "더이상",
+    "더는",
+    "별로",
+    "그다지",
+    "좀처럼",
+    "쉽게",
+    "잘",
+];
 
 /// One stance axis as written in the lexicon or in `hanmi.toml`: two named poles and the terms of each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -347,7 +383,7 @@ impl LexiconStance {
         let mut longest = None;
         for (i, c) in run.char_indices().skip(1).take(self.korean_form_chars.saturating_sub(1)) {
             let (prefix, rest) = run.split_at(i + c.len_utf8());
-            let continues = rest.chars().next().is_none_or(|next| KOREAN_CONTINUATIONS.contains(next));
+            let continues = rest.is_empty() || KOREAN_CONTINUATIONS.iter().any(|c| rest.starts_with(c));
             if let Some(&pole) = self.korean_forms.get(prefix).filter(|_| continues) {
                 longest = Some((prefix, pole));
             }
@@ -416,6 +452,7 @@ impl LexiconStance {
         let mut after = (last + 1..words.len())
             .take(window)
             .take_while(|&c| words[c].sentence == words[last].sentence)
+            .take_while(|&c| cues.korean[c] || self.leads_to_a_korean_cue(doc.word(c)))
             .filter(|&c| cues.korean[c]);
         let first_korean = after.next();
         let korean = first_korean.map_or(0, |_| 1 + after.count());
@@ -427,6 +464,12 @@ impl LexiconStance {
             (None, Some(cue), _) => Some(Negated::After(cue)),
             (None, None, c) => c.map(|c| Negated::After(doc.word(c))),
         }
+    }
+
+    /// Whether a word between a term and a Korean cue lets the cue reach the term.
+    fn leads_to_a_korean_cue(&self, word: &str) -> bool {
+        KOREAN_WORDS_BEFORE_A_CUE.contains(&word)
+            || (KOREAN_NEGATED_VERB_ENDINGS.iter().any(|e| word.ends_with(e)) && !word.ends_with("까지"))
     }
 
     /// A cue morpheme in the ending of a Korean word (대화없이, 협력하지않았다).

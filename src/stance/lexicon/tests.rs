@@ -115,6 +115,18 @@ fn two_cues_cancel_out_and_idioms_negate_nothing() {
 }
 
 #[test]
+fn a_korean_cue_negates_the_predicate_just_before_it() {
+    // Headlines: "no interest in the provocations", "sanctions will have no effect", "trust is not a matter of…".
+    assert_eq!(north_korea("잇따른 도발에 아무 관심 없다").evidence, "-도발에");
+    assert_eq!(north_korea("대북 제재 영향 안 받을 것").evidence, "-제재");
+    assert_eq!(alliance("신뢰란 선악의 문제 아닌 이익의 균형").evidence, "+신뢰란");
+    // Between the term and the cue: the negated verb, 수, an adverb of negation.
+    assert_eq!(north_korea("북한과의 대화에 전혀 나서지 않았다").evidence, "-대화에 (않았다)");
+    assert_eq!(alliance("신뢰할 수 없다").evidence, "-신뢰할 (없다)");
+    assert_eq!(north_korea("협상의 여지 없다").evidence, "-협상의 (없다)");
+}
+
+#[test]
 fn words_that_begin_with_an_means_security_not_negation() {
     let score = alliance("안보 협력을 강화했다");
     assert_eq!((score.score, score.evidence.as_str()), (Some(1.0), "+협력을; +강화했다"));
@@ -131,6 +143,7 @@ fn korean_words_the_rules_leave_whole_match_by_their_start() {
     assert_eq!(score.evidence, "-흔들리고; +철통같은; +찰떡같은; +공조를");
     // A word that goes on past the term with no ending is another word: 강경화 is a foreign minister.
     assert_eq!(north_korea("강경화 장관은 강경파의 강경책을 비판했다").evidence, "-강경파의; -강경책을");
+    assert_eq!(alliance("이탈리아는 이탈했다").evidence, "-이탈했다");
     // 청구서 (a bill to pay) is cut to 청구 (a claim) by the suffix rules: it matches only as written.
     assert_eq!(alliance("방위비 청구서를 내밀었다. 손해배상 청구를 했다").evidence, "-청구서를");
 }
