@@ -205,10 +205,11 @@ impl LexiconStance {
                     if seq.is_empty() {
                         bail!("stance axis {}: the term {form:?} has no words left after analysis", axis.id);
                     }
-                    // A one-word Korean term the suffix rules cut (청구서 → 청구, a claim) would match other
-                    // words: it matches as written only.
+                    // A one-word Korean noun whose last syllable the suffix rules take for a particle (청구서 →
+                    // 청구, a claim) would match other words: it matches as written only. Cutting a longer
+                    // ending (협력하다 → 협력) is what the rules are for.
                     let cut = matches!(&words[..], [w] if w.script == Script::Hangul)
-                        && matches!(&seq[..], [t] if t.as_str() != form && form.starts_with(t.as_str()));
+                        && matches!(&seq[..], [t] if form.strip_prefix(t.as_str()).is_some_and(|tail| tail.chars().count() == 1));
                     match places.get(&seq) {
                         // Two spellings of one term (sanctions, 제재) on the same pole.
                         Some(&(other, _)) if other == pole => {}

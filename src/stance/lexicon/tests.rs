@@ -203,10 +203,13 @@ fn evidence_stops_at_twelve_matches() {
 #[test]
 fn scores_are_deterministic() {
     let (a, b) = (stance(), stance());
+    let mut reused = a.scorer();
+    reused.score("한미 공조를 강화하지 않았다. The alliance did not strengthen.");
     for text in [SEED_INTEGRATION, SEED_GRUDGING_PARTNER] {
         let first = a.score(text);
         assert_eq!(first, a.score(text));
         assert_eq!(first, b.score(text));
+        assert_eq!(first, reused.score(text));
     }
 }
 
@@ -233,9 +236,19 @@ fn config_adds_and_replaces_axes() {
     let ids: Vec<String> = stance.axes().into_iter().map(|a| a.id).collect();
     assert_eq!(ids, ["alliance", "north_korea_policy", "china_policy"]);
     let scores = stance.score("Strategic autonomy, not integration, and the containment of China. 대중 견제.");
+    assert_eq!(axis(&scores, "china_policy").score, Some(-1.0));
     assert_eq!(axis(&scores, "alliance").evidence, "-autonomy; -(not) integration");
     assert_eq!(axis(&scores, "alliance").pole_label, "autonomy");
     assert_eq!(axis(&scores, "china_policy").evidence, "-containment; -견제");
+}
+
+#[test]
+fn an_inflected_korean_term_matches_its_stem() {
+    let stance = stance_with(
+        "[[extra_axes]]\nid = \"x\"\npositive = \"a\"\nnegative = \"b\"\npositive_terms = [\"지지하다\"]\n",
+    )
+    .unwrap();
+    assert_eq!(axis(&stance.score("정부는 지지했다"), "x").evidence, "+지지했다");
 }
 
 #[test]
@@ -261,4 +274,9 @@ fn a_term_on_two_poles_or_with_no_words_is_an_error_naming_it() {
 fn default_config_is_the_empty_table() {
     assert_eq!(toml::from_str::<StanceConfig>("").unwrap(), StanceConfig::default());
     assert_eq!(StanceConfig::default().neutral_band, 0.1);
+    let config: crate::Config = toml::from_str(
+        "[stance]\nneutral_band = 0.2\n[[stance.extra_axes]]\nid = \"x\"\npositive = \"a\"\nnegative = \"b\"\n",
+    )
+    .unwrap();
+    assert_eq!((config.stance.neutral_band, config.stance.extra_axes[0].id.as_str()), (0.2, "x"));
 }
