@@ -9,8 +9,9 @@
 //!
 //! Negation flips a term's polarity. English cues come before what they negate ("did not strengthen"), within
 //! `window` words; Korean cues come after, because Korean negation follows the verb (협력하지 않았다, 대화 없이):
-//! a word within `window` words after the term that begins with a cue morpheme, or the cue inside the term's own
-//! word after its stem (대화없이). Neither reaches across a sentence end.
+//! a word within `window` words after the term that begins with a cue morpheme, with nothing between but the
+//! negated verb (강화하지), 수 or an adverb of negation, or the cue inside the term's own word after its stem
+//! (대화없이). Neither reaches across a sentence end; an even number of cues cancels out.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -21,20 +22,22 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::StanceConfig;
 use crate::text::{for_each_run, Analyzer, AnalyzerConfig, Script, Session, TokenSession, Tokenize};
+use negation::{EnglishCue, Negated, NegationCues};
 
 /// The built-in axes and negation cues.
 const BUILTIN_LEXICON: &str = include_str!("../../data/builtin/stance.toml");
 const BUILTIN_ORIGIN: &str = "data/builtin/stance.toml";
 /// Evidence lists at most this many matches, then `…`.
 const EVIDENCE_ITEMS: usize = 12;
-/// Korean cues that negate only as a word of their own (안 했다): as the start of a word, 안 begins 안보, 안정, 안전.
-const WHOLE_WORD_KOREAN_CUES: &[&str] = &["안"];
-/// 못지않다 ("no less than") praises; its 못 and 않 negate nothing.
-const NOT_A_KOREAN_CUE: &str = "못지";
-/// "not only X but also Y", "no doubt", "no less": an English cue followed by one of these negates nothing.
-const PSEUDO_NEGATIONS: &[(&str, &str)] =
-    &[("not", "only"), ("not", "just"), ("not", "least"), ("no", "doubt"), ("no", "less"), ("no", "sooner")];
-
+/// What may follow a Korean pole term inside a word for the word to count as the term: particles, the endings
+/// of verbs and adjectives (하다, 되다, 흔들리다), adverbs (-히) and derived nouns (-적, -력, -책). A word that
+/// goes on otherwise is another word that begins the same way (강경화, a name; 이탈리아, Italy).
+const KOREAN_CONTINUATIONS: &[&str] = &[
+    "하", "한", "할", "함", "합", "해", "했", "되", "된", "될", "됨", "됐", "돼", "됩", "시", "당", "받", "히", "적",
+    "스", "롭", "같", "감", "력", "책", "론", "파", "국", "성", "어", "었", "고", "며", "면", "지", "는", "던", "게",
+    "이", "가", "을", "를", "은", "의", "에", "와", "과", "도", "로", "으", "만", "리고", "리는", "리지", "리며",
+    "리면", "리게", "리던", "린", "렸", "려", "릴",
+];
 /// One stance axis as written in the lexicon or in `hanmi.toml`: two named poles and the terms of each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,14 +58,6 @@ pub struct Axis {
 struct LexiconFile {
     negation: NegationCues,
     axis: Vec<Axis>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NegationCues {
-    en: Vec<String>,
-    ko: Vec<String>,
-    window: usize,
 }
 
 /// An axis and the names of its poles, for report headers.
@@ -97,14 +92,6 @@ struct Pole {
     sign: i8,
 }
 
-/// An English cue as a term and as the word it is written (`fail`), so that a word counts as the cue only when
-/// it has the cue's term and starts with the cue: Snowball stems "hardly" to "hard", which is no negation.
-#[derive(Debug)]
-struct EnglishCue {
-    term: String,
-    word: String,
-}
-
 /// Scores texts on the lexicon's axes; cheap to share across threads.
 #[derive(Debug)]
 pub struct LexiconStance {
@@ -120,16 +107,34 @@ pub struct LexiconStance {
     english_cues: Vec<EnglishCue>,
     /// Korean cue morphemes decomposed into jamo, so that 아니 also begins 아닌 and 아님.
     korean_cues: Vec<(String, String)>,
+    /// The first syllables of the Korean cues, to test most words with one comparison.
+    korean_cue_initials: Vec<char>,
     whole_word_korean_cues: Vec<String>,
 }
 
-/// A word (script run) of a text: where it is, its script, and which sentence it belongs to.
+/// A worker that scores texts one after another and keeps the analyzer's caches between them; open one per
+/// thread (opening one builds the analyzer's glossary tables, which costs about as much as scoring a page).
+pub struct LexiconScorer<'a> {
+    lexicon: &'a LexiconStance,
+    session: Session<'a>,
+}
+
+/// A text cut into words (script runs) and their terms.
+struct Document<'t> {
+    text: &'t str,
+    words: Vec<Word>,
+    tokens: Vec<Token>,
+}
+
+/// A word: where it is, its script, its sentence, and its terms (`tokens[first_token..end_token]`).
 #[derive(Debug)]
 struct Word {
     start: usize,
     end: usize,
     script: Script,
     sentence: u32,
+    first_token: usize,
+    end_token: usize,
 }
 
 /// A term of a text and the word it came from.
@@ -139,12 +144,12 @@ struct Token {
     term: u32,
 }
 
-/// How a match was negated, for the evidence.
-enum Negated<'t> {
-    /// An English cue before the term.
-    Before(&'t str),
-    /// A Korean cue word after the term, or a cue morpheme at the end of its own word.
-    After(Cow<'t, str>),
+/// A match of a pole term: its last token, its pole, and for a Korean word matched by its start, where that
+/// start ends (the rest of the word is its ending).
+struct Match {
+    last: usize,
+    pole: Pole,
+    stem_end: Option<usize>,
 }
 
 impl LexiconStance {
@@ -168,6 +173,7 @@ impl LexiconStance {
             korean_form_chars: 0,
             english_cues: Vec::new(),
             korean_cues: Vec::new(),
+            korean_cue_initials: Vec::new(),
             whole_word_korean_cues: Vec::new(),
             analyzer,
         };
@@ -194,30 +200,39 @@ impl LexiconStance {
                 for written in terms {
                     let pole = Pole { axis: index, sign };
                     let form = nfc(written);
-                    let (words, tokens) = analyze(&mut session, &form);
+                    let Document { words, tokens, .. } = analyze(&mut session, &form);
                     let seq: Vec<String> = tokens.iter().map(|t| session.term(t.term).to_string()).collect();
                     if seq.is_empty() {
                         bail!("stance axis {}: the term {form:?} has no words left after analysis", axis.id);
                     }
-                    if let Some(&(other, other_form)) = places.get(&seq) {
-                        if other == pole {
-                            continue; // two spellings of one term (sanctions, 제재) on the same pole
-                        }
-                        bail!(
+                    // A one-word Korean noun whose last syllable the suffix rules take for a particle (청구서 →
+                    // 청구, a claim) would match other words: it matches as written only. Cutting a longer
+                    // ending (협력하다 → 협력) is what the rules are for.
+                    let cut = matches!(&words[..], [w] if w.script == Script::Hangul)
+                        && matches!(&seq[..], [t] if form.strip_prefix(t.as_str()).is_some_and(|tail| tail.chars().count() == 1));
+                    match places.get(&seq) {
+                        // Two spellings of one term (sanctions, 제재) on the same pole.
+                        Some(&(other, _)) if other == pole => {}
+                        Some(&(other, other_form)) => bail!(
                             "stance lexicon: the term {form:?} ({}) and {other_form:?} ({}) are the same terms {seq:?}; \
                              a term belongs to one pole of one axis",
                             describe(axes, pole),
                             describe(axes, other)
-                        );
+                        ),
+                        None if cut => {}
+                        None => {
+                            places.insert(seq, (pole, written.as_str()));
+                        }
                     }
                     if let [word] = &words[..] {
                         let chars = form.chars().count();
                         if word.script == Script::Hangul && word.end - word.start == form.len() && chars >= 2 {
-                            self.korean_forms.insert(form.to_string(), pole);
+                            if self.korean_forms.insert(form.to_string(), pole).is_some_and(|other| other != pole) {
+                                bail!("stance lexicon: the term {form:?} is on two poles ({})", describe(axes, pole));
+                            }
                             self.korean_form_chars = self.korean_form_chars.max(chars);
                         }
                     }
-                    places.insert(seq, (pole, written.as_str()));
                 }
             }
         }
@@ -232,73 +247,20 @@ impl LexiconStance {
         Ok(())
     }
 
-    fn compile_cues(&mut self, cues: &NegationCues) -> Result<()> {
-        let mut session = self.analyzer.session();
-        for cue in &cues.en {
-            let (words, tokens) = analyze(&mut session, &nfc(cue));
-            match (&words[..], &tokens[..]) {
-                ([_], [token]) => self
-                    .english_cues
-                    .push(EnglishCue { term: session.term(token.term).to_string(), word: cue.to_lowercase() }),
-                _ => bail!("{BUILTIN_ORIGIN}: the English negation cue {cue:?} must be one word"),
-            }
-        }
-        for cue in &cues.ko {
-            let cue = nfc(cue).into_owned();
-            if cue.is_empty() || !cue.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
-                bail!("{BUILTIN_ORIGIN}: the Korean negation cue {cue:?} must be Hangul syllables");
-            }
-            if WHOLE_WORD_KOREAN_CUES.contains(&cue.as_str()) {
-                self.whole_word_korean_cues.push(cue);
-            } else {
-                self.korean_cues.push((cue.nfd().collect(), cue));
-            }
-        }
-        Ok(())
+    /// A scorer to score many texts with (one per thread).
+    pub fn scorer(&self) -> LexiconScorer<'_> {
+        LexiconScorer { lexicon: self, session: self.analyzer.session() }
     }
 
-    /// The text's score on every axis, in axis order.
+    /// The text's score on every axis, in axis order. For many texts, reuse a [`LexiconStance::scorer`].
     pub fn score(&self, text: &str) -> Vec<AxisScore> {
-        let text = nfc(text);
-        let mut session = self.analyzer.session();
-        let (words, tokens) = analyze(&mut session, &text);
-        let english_cue: Vec<bool> =
-            (0..words.len()).map(|w| self.is_english_cue(&session, &text, &words, &tokens, w)).collect();
-        let korean_cue: Vec<bool> = (0..words.len()).map(|w| self.is_korean_cue(&text, &words, w)).collect();
-        let mut first_token = vec![usize::MAX; words.len()];
-        for (i, t) in tokens.iter().enumerate().rev() {
-            first_token[t.word] = i;
-        }
-
-        let mut tally = vec![Tally::default(); self.axes.len()];
-        let mut i = 0;
-        while i < tokens.len() {
-            let Some((last, pole, stem_end)) = self.match_at(&session, &text, &words, &tokens, &first_token, i) else {
-                i += 1;
-                continue;
-            };
-            let (first_word, last_word) = (tokens[i].word, tokens[last].word);
-            let negated = self
-                .english_negation(&text, &words, &english_cue, first_word)
-                .or_else(|| self.korean_negation(&text, &words, &korean_cue, last_word, stem_end));
-            let surface = text[words[first_word].start..words[last_word].end].split_whitespace().collect::<Vec<_>>();
-            tally[pole.axis].add(pole.sign, &surface.join(" "), negated);
-            i = last + 1;
-        }
-        self.axes.iter().zip(tally).map(|(axis, t)| self.axis_score(axis, t)).collect()
+        self.scorer().score(text)
     }
 
-    /// The pole term that starts at token `i`: the index of its last token, its pole, and for a Korean word
-    /// matched by its start, where that start ends (the rest of the word is its ending).
-    fn match_at(
-        &self,
-        session: &Session<'_>,
-        text: &str,
-        words: &[Word],
-        tokens: &[Token],
-        first_token: &[usize],
-        i: usize,
-    ) -> Option<(usize, Pole, Option<usize>)> {
+    /// The pole term that starts at token `i`, longest first; for the first token of a Korean word that matched
+    /// no term whole, the longest one-word Korean term that begins the word.
+    fn match_at(&self, session: &Session<'_>, doc: &Document<'_>, i: usize) -> Option<Match> {
+        let (tokens, words) = (&doc.tokens, &doc.words);
         let sentence = words[tokens[i].word].sentence;
         let candidates = self.sequences.get(session.term(tokens[i].term));
         let sequence = candidates.into_iter().flatten().find(|(rest, _)| {
@@ -309,100 +271,27 @@ impl LexiconStance {
                     .all(|(term, t)| words[t.word].sentence == sentence && session.term(t.term) == term.as_str())
         });
         if let Some((rest, pole)) = sequence {
-            return Some((i + rest.len(), *pole, None));
+            return Some(Match { last: i + rest.len(), pole: *pole, stem_end: None });
         }
-        let word = tokens[i].word;
-        if words[word].script != Script::Hangul || first_token[word] != i {
+        let word = &words[tokens[i].word];
+        if word.script != Script::Hangul || word.first_token != i {
             return None;
         }
-        let run = &text[words[word].start..words[word].end];
-        let (stem, pole) = self.korean_prefix(run)?;
-        let last = tokens[i..].iter().take_while(|t| t.word == word).count() + i - 1;
-        Some((last, pole, Some(words[word].start + stem.len())))
+        let (stem, pole) = self.korean_prefix(doc.word(tokens[i].word))?;
+        Some(Match { last: word.end_token - 1, pole, stem_end: Some(word.start + stem.len()) })
     }
 
-    /// The longest one-word Korean pole term that begins `run`.
+    /// The longest one-word Korean pole term that begins `run` and is followed by an ending, or nothing.
     fn korean_prefix<'r>(&self, run: &'r str) -> Option<(&'r str, Pole)> {
-        let ends: Vec<usize> = run.char_indices().map(|(i, _)| i).skip(2).chain([run.len()]).collect();
-        ends.iter().take(self.korean_form_chars.saturating_sub(1)).rev().find_map(|&end| {
-            let prefix = &run[..end];
-            self.korean_forms.get(prefix).map(|&pole| (prefix, pole))
-        })
-    }
-
-    fn is_english_cue(&self, session: &Session<'_>, text: &str, words: &[Word], tokens: &[Token], w: usize) -> bool {
-        if words[w].script != Script::Latin {
-            return false;
+        let mut longest = None;
+        for (i, c) in run.char_indices().skip(1).take(self.korean_form_chars.saturating_sub(1)) {
+            let (prefix, rest) = run.split_at(i + c.len_utf8());
+            let continues = rest.is_empty() || KOREAN_CONTINUATIONS.iter().any(|c| rest.starts_with(c));
+            if let Some(&pole) = self.korean_forms.get(prefix).filter(|_| continues) {
+                longest = Some((prefix, pole));
+            }
         }
-        let Some(token) = tokens.iter().find(|t| t.word == w) else { return false };
-        let word = text[words[w].start..words[w].end].to_lowercase();
-        let term = session.term(token.term);
-        let Some(cue) = self.english_cues.iter().find(|c| c.term == term && word.starts_with(&c.word)) else {
-            return false;
-        };
-        let next = words.get(w + 1).filter(|n| n.sentence == words[w].sentence);
-        let next = next.map(|n| text[n.start..n.end].to_lowercase());
-        !PSEUDO_NEGATIONS.iter().any(|&(c, follower)| cue.word == c && next.as_deref() == Some(follower))
-    }
-
-    fn is_korean_cue(&self, text: &str, words: &[Word], w: usize) -> bool {
-        if words[w].script != Script::Hangul {
-            return false;
-        }
-        let run = &text[words[w].start..words[w].end];
-        if self.whole_word_korean_cues.iter().any(|c| c == run) {
-            return words.get(w + 1).is_some_and(|n| n.sentence == words[w].sentence);
-        }
-        if run.starts_with(NOT_A_KOREAN_CUE) {
-            return false;
-        }
-        let jamo: String = run.chars().take(3).nfd().collect();
-        self.korean_cues.iter().any(|(cue, _)| jamo.starts_with(cue.as_str()))
-    }
-
-    fn english_negation<'t>(&self, text: &'t str, words: &[Word], cue: &[bool], first: usize) -> Option<Negated<'t>> {
-        let sentence = words[first].sentence;
-        (first.saturating_sub(self.window)..first)
-            .rev()
-            .find(|&c| cue[c] && words[c].sentence == sentence)
-            .map(|c| Negated::Before(&text[words[c].start..words[c].end]))
-    }
-
-    /// A cue morpheme in the ending of the term's own word, or a Korean cue word within the window after it.
-    fn korean_negation<'t>(
-        &self,
-        text: &'t str,
-        words: &[Word],
-        cue: &[bool],
-        last: usize,
-        stem_end: Option<usize>,
-    ) -> Option<Negated<'t>> {
-        let word = &words[last];
-        if let Some(cue) = self.own_word_cue(text, word, stem_end) {
-            return Some(Negated::After(Cow::Owned(cue.to_string())));
-        }
-        let after = (last + 1..words.len()).take(self.window).take_while(|&c| words[c].sentence == word.sentence);
-        after.into_iter().find(|&c| cue[c]).map(|c| Negated::After(Cow::Borrowed(&text[words[c].start..words[c].end])))
-    }
-
-    /// A cue morpheme in the ending of a Korean word (대화없이, 협력하지않았다).
-    fn own_word_cue(&self, text: &str, word: &Word, stem_end: Option<usize>) -> Option<&str> {
-        if word.script != Script::Hangul {
-            return None;
-        }
-        let run = &text[word.start..word.end];
-        // Where the stem ends: known for a match by the word's start, else after the longest pole term
-        // beginning the word, else after its first syllable (the stem of an analyzed word is never shorter).
-        let stem_len = match stem_end {
-            Some(end) => end - word.start,
-            None => self.korean_prefix(run).map_or_else(|| run.chars().next().map_or(0, char::len_utf8), |p| p.0.len()),
-        };
-        let ending = &run[stem_len..];
-        if ending.contains(NOT_A_KOREAN_CUE) {
-            return None;
-        }
-        let jamo: String = ending.nfd().collect();
-        self.korean_cues.iter().find(|(cue_jamo, _)| jamo.contains(cue_jamo.as_str())).map(|(_, cue)| cue.as_str())
+        longest
     }
 
     fn axis_score(&self, axis: &Axis, tally: Tally) -> AxisScore {
@@ -419,6 +308,38 @@ impl LexiconStance {
             evidence.push_str("; …");
         }
         AxisScore { axis: axis.id.clone(), score, label, pole_label, matches, evidence }
+    }
+}
+
+impl LexiconScorer<'_> {
+    /// The text's score on every axis, in axis order.
+    pub fn score(&mut self, text: &str) -> Vec<AxisScore> {
+        let lexicon = self.lexicon;
+        let text = nfc(text);
+        let doc = analyze(&mut self.session, &text);
+        let session = &self.session;
+        let cues = lexicon.cues(session, &doc);
+        let mut tally = vec![Tally::default(); lexicon.axes.len()];
+        let mut i = 0;
+        while i < doc.tokens.len() {
+            let Some(Match { last, pole, stem_end }) = lexicon.match_at(session, &doc, i) else {
+                i += 1;
+                continue;
+            };
+            let (first_word, last_word) = (doc.tokens[i].word, doc.tokens[last].word);
+            let negated = lexicon.negation(&doc, &cues, first_word, last_word, stem_end);
+            let written = &doc.text[doc.words[first_word].start..doc.words[last_word].end];
+            let surface: Vec<&str> = written.split_whitespace().collect();
+            tally[pole.axis].add(pole.sign, &surface.join(" "), negated);
+            i = last + 1;
+        }
+        lexicon.axes.iter().zip(tally).map(|(axis, t)| lexicon.axis_score(axis, t)).collect()
+    }
+}
+
+impl<'t> Document<'t> {
+    fn word(&self, w: usize) -> &'t str {
+        &self.text[self.words[w].start..self.words[w].end]
     }
 }
 
@@ -486,8 +407,9 @@ fn nfc(text: &str) -> Cow<'_, str> {
 }
 
 /// The words of an NFC text, each analyzed on its own, and their terms in text order. A word's sentence number
-/// grows at `!`, `?`, `;`, `。`, a line break, or a `.` that does not follow a dotted word (`U.S.`, `e.g.`).
-fn analyze(session: &mut Session<'_>, text: &str) -> (Vec<Word>, Vec<Token>) {
+/// grows at `!`, `?`, `;`, `。`, a blank line, or a `.` that does not follow a dotted word (`U.S.`, `e.g.`); a
+/// single line break may be the wrapping of a sentence.
+fn analyze<'t>(session: &mut Session<'_>, text: &'t str) -> Document<'t> {
     let mut words: Vec<Word> = Vec::new();
     let mut tokens = Vec::new();
     let mut ids = Vec::new();
@@ -498,17 +420,22 @@ fn analyze(session: &mut Session<'_>, text: &str) -> (Vec<Word>, Vec<Token>) {
         if let Some(prev) = words.last() {
             let gap = &text[prev.end..start];
             let dotted = text[prev.start..prev.end].contains('.');
-            if gap.contains(['!', '?', ';', '。', '\n']) || (gap.contains('.') && !dotted) {
+            let blank_line = gap.matches('\n').count() > 1;
+            if blank_line || gap.contains(['!', '?', ';', '。']) || (gap.contains('.') && !dotted) {
                 sentence += 1;
             }
         }
         ids.clear();
         session.tokens(run, &mut ids);
+        let first_token = tokens.len();
         tokens.extend(ids.iter().map(|&term| Token { word: words.len(), term }));
-        words.push(Word { start, end: start + run.len(), script, sentence });
+        let end_token = tokens.len();
+        words.push(Word { start, end: start + run.len(), script, sentence, first_token, end_token });
     });
-    (words, tokens)
+    Document { text, words, tokens }
 }
+
+mod negation;
 
 #[cfg(test)]
 mod tests;

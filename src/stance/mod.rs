@@ -8,7 +8,7 @@ pub mod wordscores;
 
 use serde::{Deserialize, Serialize};
 
-pub use lexicon::{Axis, AxisInfo, AxisScore, LexiconStance};
+pub use lexicon::{Axis, AxisInfo, AxisScore, LexiconScorer, LexiconStance};
 
 /// The `[stance]` table of `hanmi.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -68,7 +68,10 @@ fn english_cue_flips_a_term_within_the_window_after_it() {
     // Four words after the cue: out of the window of 3.
     assert_eq!(alliance("Not everyone expected that they would strengthen ties.").score, Some(1.0));
     // A sentence end stops the cue.
+    // A sentence end or a blank line stops the cue; a wrapped line does not.
     assert_eq!(alliance("They did not object. Both sides strengthen the alliance.").score, Some(1.0));
+    assert_eq!(alliance("An alliance without\n\nStrengthening Ties").score, Some(1.0));
+    assert_eq!(alliance("The allies did not\nstrengthen ties.").score, Some(-1.0));
     // No rift and no friction: each has its cue.
     assert_eq!(alliance("There is no rift, and never any friction.").evidence, "+(no) rift; +(never) friction");
     assert_eq!(north_korea("Talks resumed without sanctions relief.").evidence, "+Talks; +(without) sanctions");
@@ -95,6 +98,32 @@ fn korean_cue_after_the_verb_flips_the_terms_before_it() {
     // The cue inside the term's own word, after its stem.
     assert_eq!(north_korea("대화없이 끝났다").evidence, "-대화없이 (없)");
     assert_eq!(alliance("강화하지않았다").evidence, "-강화하지않았다 (않)");
+    // 협력 is a spelling of the glossary's `cooperation`, whose English form comes first in the lexicon.
+    assert_eq!(alliance("협력하지않았다").evidence, "-협력하지않았다 (않)");
+}
+
+#[test]
+fn two_cues_cancel_out_and_idioms_negate_nothing() {
+    assert_eq!(alliance("Seoul never fails to strengthen the alliance.").evidence, "+strengthen");
+    assert_eq!(north_korea("Not without dialogue.").evidence, "+dialogue");
+    // "Cannot but cooperate", "cooperation is a must".
+    assert_eq!(alliance("한미는 협력하지 않을 수 없다").evidence, "+협력하지");
+    assert_eq!(alliance("협력이 없으면 안 된다").evidence, "+협력이");
+    // Formidable backlash; provocations regardless of sanctions.
+    assert_eq!(alliance("반발이 만만치 않았다").evidence, "-반발이");
+    assert_eq!(north_korea("제재에 아랑곳 않고 도발을 이어갔다").evidence, "-제재에; -도발을");
+}
+
+#[test]
+fn a_korean_cue_negates_the_predicate_just_before_it() {
+    // Headlines: "no interest in the provocations", "sanctions will have no effect", "trust is not a matter of…".
+    assert_eq!(north_korea("잇따른 도발에 아무 관심 없다").evidence, "-도발에");
+    assert_eq!(north_korea("대북 제재 영향 안 받을 것").evidence, "-제재");
+    assert_eq!(alliance("신뢰란 선악의 문제 아닌 이익의 균형").evidence, "+신뢰란");
+    // Between the term and the cue: the negated verb, 수, an adverb of negation.
+    assert_eq!(north_korea("북한과의 대화에 전혀 나서지 않았다").evidence, "-대화에 (않았다)");
+    assert_eq!(alliance("신뢰할 수 없다").evidence, "-신뢰할 (없다)");
+    assert_eq!(north_korea("협상의 여지 없다").evidence, "-협상의 (없다)");
 }
 
 #[test]
@@ -110,8 +139,13 @@ fn words_that_begin_with_an_means_security_not_negation() {
 
 #[test]
 fn korean_words_the_rules_leave_whole_match_by_their_start() {
-    let score = alliance("동맹이 흔들리고 있다는 우려에도 철통같은 찰떡공조를 과시했다");
-    assert_eq!(score.evidence, "-흔들리고; +철통같은; +찰떡공조를");
+    let score = alliance("동맹이 흔들리고 있다는 우려에도 철통같은 찰떡같은 공조를 과시했다");
+    assert_eq!(score.evidence, "-흔들리고; +철통같은; +찰떡같은; +공조를");
+    // A word that goes on past the term with no ending is another word: 강경화 is a foreign minister.
+    assert_eq!(north_korea("강경화 장관은 강경파의 강경책을 비판했다").evidence, "-강경파의; -강경책을");
+    assert_eq!(alliance("이탈리아는 이탈했다").evidence, "-이탈했다");
+    // 청구서 (a bill to pay) is cut to 청구 (a claim) by the suffix rules: it matches only as written.
+    assert_eq!(alliance("방위비 청구서를 내밀었다. 손해배상 청구를 했다").evidence, "-청구서를");
 }
 
 #[test]
@@ -169,10 +203,13 @@ fn evidence_stops_at_twelve_matches() {
 #[test]
 fn scores_are_deterministic() {
     let (a, b) = (stance(), stance());
+    let mut reused = a.scorer();
+    reused.score("한미 공조를 강화하지 않았다. The alliance did not strengthen.");
     for text in [SEED_INTEGRATION, SEED_GRUDGING_PARTNER] {
         let first = a.score(text);
         assert_eq!(first, a.score(text));
         assert_eq!(first, b.score(text));
+        assert_eq!(first, reused.score(text));
     }
 }
 
@@ -199,9 +236,19 @@ fn config_adds_and_replaces_axes() {
     let ids: Vec<String> = stance.axes().into_iter().map(|a| a.id).collect();
     assert_eq!(ids, ["alliance", "north_korea_policy", "china_policy"]);
     let scores = stance.score("Strategic autonomy, not integration, and the containment of China. 대중 견제.");
+    assert_eq!(axis(&scores, "china_policy").score, Some(-1.0));
     assert_eq!(axis(&scores, "alliance").evidence, "-autonomy; -(not) integration");
     assert_eq!(axis(&scores, "alliance").pole_label, "autonomy");
     assert_eq!(axis(&scores, "china_policy").evidence, "-containment; -견제");
+}
+
+#[test]
+fn an_inflected_korean_term_matches_its_stem() {
+    let stance = stance_with(
+        "[[extra_axes]]\nid = \"x\"\npositive = \"a\"\nnegative = \"b\"\npositive_terms = [\"지지하다\"]\n",
+    )
+    .unwrap();
+    assert_eq!(axis(&stance.score("정부는 지지했다"), "x").evidence, "+지지했다");
 }
 
 #[test]
@@ -227,4 +274,9 @@ fn a_term_on_two_poles_or_with_no_words_is_an_error_naming_it() {
 fn default_config_is_the_empty_table() {
     assert_eq!(toml::from_str::<StanceConfig>("").unwrap(), StanceConfig::default());
     assert_eq!(StanceConfig::default().neutral_band, 0.1);
+    let config: crate::Config = toml::from_str(
+        "[stance]\nneutral_band = 0.2\n[[stance.extra_axes]]\nid = \"x\"\npositive = \"a\"\nnegative = \"b\"\n",
+    )
+    .unwrap();
+    assert_eq!((config.stance.neutral_band, config.stance.extra_axes[0].id.as_str()), (0.2, "x"));
 }
