@@ -170,7 +170,9 @@ pub fn write_cluster_reports(
                     .representatives
                     .iter()
                     .map(|&r| match records[r].title.as_str() {
-                        "" => records[r].text.chars().take(80).collect(),
+                        "" => {
+                            records[r].text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(80).collect()
+                        }
                         title => title.to_string(),
                     })
                     .collect();

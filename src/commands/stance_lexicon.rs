@@ -22,7 +22,8 @@ pub struct RecordStance {
 pub fn lexicon_stance(records: &[Record], config: &Config) -> Result<RecordStance> {
     let lexicon = LexiconStance::new(&config.text, &config.stance)?;
     let axes = lexicon.axes().into_iter().map(|a| a.id).collect();
-    let scores = records.par_iter().map(|r| lexicon.score(&r.text)).collect();
+    // One scorer (an analyzer session) per worker: opening one costs far more than scoring a record.
+    let scores = records.par_iter().map_init(|| lexicon.scorer(), |s, r| s.score(&r.text)).collect();
     Ok(RecordStance { axes, scores })
 }
 
