@@ -125,6 +125,7 @@ pub fn analyze_and_vectorize(
 ) -> Result<(crate::text::Analyzer, crate::vectorize::Vectorized)> {
     use crate::vectorize::{DfBound, TfidfParams};
     let analyzer = crate::text::Analyzer::new(&config.text)?;
+    warnings.extend(analyzer.warnings().iter().cloned());
     let texts: Vec<&str> = corpus.records.iter().map(|r| r.text.as_str()).collect();
     let counts = timings.time("analyze", || crate::vectorize::count(&analyzer, &texts));
     let vectorized = timings.time("vectorize", || match crate::vectorize::fit(&counts, &config.vectorize) {

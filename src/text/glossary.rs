@@ -47,23 +47,29 @@ pub struct Phrase {
 
 /// Analyzes every form with `terms_of` (the analyzer without its glossary), so that forms match the records'
 /// terms whatever inflection, case or particle they carry. A form that analyzes to nothing (only stop words)
-/// or that two concepts claim is an error naming both.
-pub fn compile(concepts: &[Concept], mut terms_of: impl FnMut(&str) -> Vec<String>) -> Result<Vec<Phrase>> {
+/// or that an earlier concept already claims is left out, and the returned list says which and why (the
+/// built-in glossary has none with the rule-based Korean analyzer; a morphological analyzer may cut two forms
+/// alike).
+pub fn compile(concepts: &[Concept], mut terms_of: impl FnMut(&str) -> Vec<String>) -> (Vec<Phrase>, Vec<String>) {
+    let mut conflicts = Vec::new();
     let mut seen: HashMap<Vec<String>, (&str, &str)> = HashMap::new();
     let mut phrases = Vec::new();
     for concept in concepts {
         for form in concept.en.iter().chain(&concept.ko) {
             let terms = terms_of(form);
             if terms.is_empty() {
-                bail!("glossary concept {}: the form {form:?} has no words left after analysis", concept.id);
+                conflicts.push(format!(
+                    "glossary concept {}: the form {form:?} has no words left after analysis",
+                    concept.id
+                ));
+                continue;
             }
             if let Some((other, other_form)) = seen.get(&terms) {
                 if *other != concept.id {
-                    bail!(
-                        "glossary: the form {form:?} of {} and {other_form:?} of {other} are the same terms {:?}",
-                        concept.id,
-                        terms
-                    );
+                    conflicts.push(format!(
+                        "glossary: the form {form:?} of {} is left out: it analyzes to {terms:?} as {other_form:?} of {other} does",
+                        concept.id
+                    ));
                 }
                 continue;
             }
@@ -71,5 +77,5 @@ pub fn compile(concepts: &[Concept], mut terms_of: impl FnMut(&str) -> Vec<Strin
             phrases.push(Phrase { terms, concept: concept.id.clone(), form: form.clone() });
         }
     }
-    Ok(phrases)
+    (phrases, conflicts)
 }

@@ -104,6 +104,8 @@ pub struct Analyzer {
     morph: Option<morph::Morph>,
     /// Glossary forms as term sequences, each with its concept; empty without the glossary.
     phrases: Vec<glossary::Phrase>,
+    /// Glossary forms left out (see [`glossary::compile`]), for the manifest.
+    warnings: Vec<String>,
 }
 
 impl Analyzer {
@@ -126,14 +128,21 @@ impl Analyzer {
             morph: if config.korean == KoreanMode::Morph { Some(morph::Morph::load()?) } else { None },
             config: config.clone(),
             phrases: Vec::new(),
+            warnings: Vec::new(),
         };
         if config.glossary {
             let mut concepts = glossary::parse(glossary::BUILTIN_GLOSSARY, "data/builtin/glossary.toml")?;
             concepts.extend(config.extra_concepts.iter().cloned());
-            let phrases = glossary::compile(&concepts, |form| analyzer.word_terms(form))?;
+            let (phrases, conflicts) = glossary::compile(&concepts, |form| analyzer.word_terms(form));
             analyzer.phrases = phrases;
+            analyzer.warnings = conflicts;
         }
         Ok(analyzer)
+    }
+
+    /// What the analyzer left out of its glossary, and why.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn config(&self) -> &AnalyzerConfig {

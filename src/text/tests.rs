@@ -109,7 +109,8 @@ fn builtin_glossary_is_large_and_every_form_analyzes() {
     let concepts = glossary::parse(glossary::BUILTIN_GLOSSARY, "builtin").unwrap();
     assert!(concepts.len() >= 60, "{} concepts", concepts.len());
     assert!(concepts.iter().all(|c| !c.en.is_empty() && !c.ko.is_empty()), "every concept has both languages");
-    analyzer(AnalyzerConfig::default());
+    let a = analyzer(AnalyzerConfig::default());
+    assert!(a.warnings().is_empty(), "{:?}", a.warnings());
 }
 
 #[test]
