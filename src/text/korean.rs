@@ -101,6 +101,13 @@ const CASE_PARTICLES: &[&str] = &[
     "든지",
     "아",
     "야",
+    "이면",
+    "면",
+    "이라",
+    "라",
+    "이라서",
+    "라서",
+    "일수록",
 ];
 /// Case particles that take a second particle after them (에서 + 는); the others never do (랑 + 은 is not Korean).
 const COMBINING_PARTICLES: &[&str] = &[
@@ -159,6 +166,18 @@ const COPULA: &[&str] = &[
 /// Endings of 하다 (강화했다, 협력하는, 발표한); 되다, 당하다 forms are made from them.
 const HADA: &[&str] = &[
     "하다",
+    "하기",
+    "하다고",
+    "하기를",
+    "했나",
+    "해선",
+    "할거라",
+    "드린다",
+    "드리다",
+    "드립니다",
+    "드렸다",
+    "같이",
+    "같은",
     "하는",
     "하고",
     "하며",
@@ -274,6 +293,7 @@ const HADA: &[&str] = &[
     "로워",
 ];
 const DOEDA: &[&str] = &[
+    "되기를",
     "되다",
     "되는",
     "되고",
@@ -322,6 +342,7 @@ const DOEDA: &[&str] = &[
     "되었지만",
 ];
 const BATDA: &[&str] = &[
+    "받았는지",
     "받다",
     "받는",
     "받고",
@@ -365,6 +386,32 @@ const SIKIDA: &[&str] = &[
 
 /// Nouns whose last syllables look like a suffix; a suffix is never cut inside one of these endings.
 const PROTECTED_ENDINGS: &[&str] = &[
+    "강원도",
+    "경기도",
+    "제주도",
+    "충청도",
+    "전라도",
+    "경상도",
+    "충청북도",
+    "충청남도",
+    "전라북도",
+    "전라남도",
+    "경상북도",
+    "경상남도",
+    "독도",
+    "울릉도",
+    "군함도",
+    "이들",
+    "그들",
+    "나들이",
+    "높이",
+    "깊이",
+    "길이",
+    "넓이",
+    "종이",
+    "살이",
+    "앓이",
+    "방망이",
     "회의",
     "합의",
     "협의",
@@ -389,15 +436,6 @@ const PROTECTED_ENDINGS: &[&str] = &[
     "지도",
     "주도",
     "인도",
-    "용도",
-    "각도",
-    "온도",
-    "고도",
-    "압도",
-    "보도",
-    "전도",
-    "유도",
-    "적도",
     "결과",
     "효과",
     "성과",
@@ -418,17 +456,7 @@ const PROTECTED_ENDINGS: &[&str] = &[
     "제한",
     "권한",
     "무한",
-    "매도",
     "철도",
-    "도로",
-    "북도",
-    "남도",
-    "허가",
-    "저가",
-    "고가",
-    "주가",
-    "유가",
-    "시가",
     "교란",
     "내란",
     "결함",
@@ -458,11 +486,6 @@ const PROTECTED_ENDINGS: &[&str] = &[
     "상당",
     "담당",
     "해당",
-    "대가",
-    "추가",
-    "휴가",
-    "강도",
-    "부도",
     "국인",
     "변인",
     "최대한",
@@ -503,7 +526,6 @@ const PROTECTED_ENDINGS: &[&str] = &[
     "상해",
     "살해",
     "오해",
-    "과도",
     "미만",
     "여야",
     "연고",
@@ -527,7 +549,6 @@ const PROTECTED_ENDINGS: &[&str] = &[
     "무기",
     "계기",
     "시인",
-    "가도",
     "나라",
     "기회",
     "의회",
@@ -653,15 +674,23 @@ impl KoreanStemmer {
     fn strip<'w>(&self, word: &'w str) -> &'w str {
         let chars: Vec<(usize, char)> = word.char_indices().collect();
         let n = chars.len();
-        // Whether a protected noun spans the cut before syllable `cut`.
+        let byte_at = |i: usize| chars.get(i).map_or(word.len(), |c| c.0);
+        let is_protected = |s: usize, e: usize| {
+            let piece = &word[byte_at(s)..byte_at(e)];
+            // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
+            self.protected.contains(piece) || (piece == "주의" && s >= 2)
+        };
+        // A cut before syllable `cut` is refused when it splits a protected noun that the word could end with
+        // (nothing, or a suffix, after it: 한반도|의), unless another protected noun ends right at the cut
+        // (정도|로 is not split by 도로). 자동차이고 stays cuttable: 차이 is followed by 고, not a suffix.
         let inside_protected = |cut: usize| {
-            (cut.saturating_sub(self.longest_protected - 1)..cut).any(|s| {
-                (cut + 1..=(s + self.longest_protected).min(n)).any(|e| {
-                    let piece = &word[chars[s].0..chars.get(e).map_or(word.len(), |c| c.0)];
-                    // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
-                    self.protected.contains(piece) || (piece == "주의" && s >= 2)
+            let lo = cut.saturating_sub(self.longest_protected);
+            let ends_at_cut = (lo..cut).any(|s| is_protected(s, cut));
+            !ends_at_cut
+                && (lo + 1..cut).chain(std::iter::once(lo)).any(|s| {
+                    (cut + 1..=(s + self.longest_protected).min(n))
+                        .any(|e| is_protected(s, e) && (e == n || self.suffixes.contains_key(&word[byte_at(e)..])))
                 })
-            })
         };
         for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
             let cut = n - len;
@@ -689,17 +718,19 @@ impl KoreanStemmer {
 
 /// The phonological condition and the shortest stem for a case particle.
 fn particle_condition(p: &str) -> (After, usize) {
-    let after = if p.starts_with('으') || ["이", "은", "을", "과"].iter().any(|c| p.starts_with(c)) {
+    let after = if p.starts_with('으') || ["이", "은", "을", "과", "아"].iter().any(|c| p.starts_with(c)) {
         After::Consonant
     } else if p.starts_with('로') {
         After::VowelOrRieul
-    } else if ["가", "는", "를", "와", "나", "란", "라", "랑", "며"].iter().any(|c| p.starts_with(c)) {
+    } else if ["가", "는", "를", "와", "나", "란", "라", "랑", "며", "야", "면"].iter().any(|c| p.starts_with(c))
+    {
         After::Vowel
     } else {
         After::Any
     };
     // Short particles that also end many nouns are cut only after two syllables (대가, 추가 keep their 가).
-    let min_stem = if ["도", "만", "나", "의", "뿐", "가", "와", "과", "란", "서", "아", "야", "든"].contains(&p)
+    let min_stem = if ["도", "만", "나", "뿐", "가", "와", "과", "란", "서", "아", "야", "든", "면", "라", "대로"]
+        .contains(&p)
     {
         2
     } else {
