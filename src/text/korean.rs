@@ -412,6 +412,10 @@ const PROTECTED_ENDINGS: &[&str] = &[
     "살이",
     "앓이",
     "방망이",
+    "유엔",
+    "모함",
+    "고속도로",
+    "도로",
     "회의",
     "합의",
     "협의",
@@ -681,16 +685,19 @@ impl KoreanStemmer {
             self.protected.contains(piece) || (piece == "주의" && s >= 2)
         };
         // A cut before syllable `cut` is refused when it splits a protected noun that the word could end with
-        // (nothing, or a suffix, after it: 한반도|의), unless another protected noun ends right at the cut
-        // (정도|로 is not split by 도로). 자동차이고 stays cuttable: 차이 is followed by 고, not a suffix.
+        // (nothing, or a suffix, after it: 한반도|의), unless a longer protected noun ends right at the cut
+        // (고속도로|의 is not split by 속도). 자동차이고 stays cuttable: 차이 is followed by 고, not a suffix.
         let inside_protected = |cut: usize| {
             let lo = cut.saturating_sub(self.longest_protected);
-            let ends_at_cut = (lo..cut).any(|s| is_protected(s, cut));
-            !ends_at_cut
-                && (lo + 1..cut).chain(std::iter::once(lo)).any(|s| {
-                    (cut + 1..=(s + self.longest_protected).min(n))
-                        .any(|e| is_protected(s, e) && (e == n || self.suffixes.contains_key(&word[byte_at(e)..])))
-                })
+            // The longest protected noun ending at the cut, and the longest one the cut would split.
+            let ending = (lo..cut).filter(|&s| is_protected(s, cut)).map(|s| cut - s).max().unwrap_or(0);
+            let split = (lo..cut)
+                .flat_map(|s| (cut + 1..=(s + self.longest_protected).min(n)).map(move |e| (s, e)))
+                .filter(|&(s, e)| is_protected(s, e) && (e == n || self.suffixes.contains_key(&word[byte_at(e)..])))
+                .map(|(s, e)| e - s)
+                .max()
+                .unwrap_or(0);
+            split > ending
         };
         for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
             let cut = n - len;
