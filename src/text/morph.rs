@@ -35,7 +35,10 @@ impl Morph {
 
     /// The stems of one run of Hangul.
     pub fn stems(&self, run: &str) -> Vec<String> {
-        let Ok(mut tokens) = self.tokenizer.tokenize(run) else { return vec![run.to_string()] };
+        // lindera 0.28 with ko-dic reads a word at the very end of its input badly (한미동맹의 → 한/MM 미동 맹의)
+        // and well when a space follows it (한미/NNG 동맹/NNG 의/JKG); the space comes back as an UNK token.
+        let padded = format!("{run} ");
+        let Ok(mut tokens) = self.tokenizer.tokenize(&padded) else { return vec![run.to_string()] };
         let mut stems = Vec::new();
         let mut nominal = String::new();
         for token in tokens.iter_mut() {
