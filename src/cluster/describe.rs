@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
@@ -41,6 +41,8 @@ pub struct ThemeLexicon {
     pub themes: Vec<Theme>,
     /// Analyzed term → the themes it belongs to.
     index: HashMap<String, Vec<usize>>,
+    /// Theme terms that analyzed to nothing (possible with the morphological analyzer), for the manifest.
+    pub skipped: Vec<String>,
 }
 
 impl ThemeLexicon {
@@ -55,11 +57,13 @@ impl ThemeLexicon {
             }
         }
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut skipped = Vec::new();
         for (i, theme) in themes.iter().enumerate() {
             for form in &theme.terms {
                 let terms = analyzer.analyze(form);
                 if terms.is_empty() {
-                    bail!("theme {}: the term {form:?} has no words left after analysis", theme.id);
+                    skipped.push(format!("theme {}: the term {form:?} has no words left after analysis", theme.id));
+                    continue;
                 }
                 // A phrase the glossary does not merge is matched as its word n-gram.
                 let key = terms.join(" ");
@@ -69,7 +73,7 @@ impl ThemeLexicon {
                 }
             }
         }
-        Ok(ThemeLexicon { themes, index })
+        Ok(ThemeLexicon { themes, index, skipped })
     }
 
     /// The best theme for weighted terms (the cluster's top terms) and its share of their weight.
@@ -185,6 +189,7 @@ mod tests {
         let analyzer = Analyzer::new(&crate::text::AnalyzerConfig::default()).unwrap();
         let lexicon = ThemeLexicon::new(&analyzer, &[]).unwrap();
         assert!(lexicon.themes.len() >= 12);
+        assert!(lexicon.skipped.is_empty(), "{:?}", lexicon.skipped);
         let terms_of = |text: &str| analyzer.analyze(text);
         for (text, theme) in [
             ("THAAD battery deployment Seongju missile defense interceptor", "missile_defense"),

@@ -166,7 +166,7 @@ pub fn cluster(
 ) -> Result<Clustering> {
     let lexicon = ThemeLexicon::new(analyzer, &config.extra_themes)?;
     let n = v.tfidf.rows();
-    let mut notes = Vec::new();
+    let mut notes = lexicon.skipped.clone();
     let shared = cross_lingual(v, langs, &mut notes);
     let features = shared.as_ref().unwrap_or(&v.tfidf);
     // Records with no kept terms have no direction to cluster by; they are listed, not guessed.
