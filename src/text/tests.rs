@@ -147,3 +147,15 @@ fn sessions_reuse_cached_words() {
     });
     assert_eq!(seen, 3, "alliance, Alliance and alliance again");
 }
+
+#[cfg(feature = "ko-dic")]
+#[test]
+fn morphological_korean_keeps_nouns_and_stems_and_drops_particles() {
+    let a = analyzer(AnalyzerConfig { glossary: false, korean: KoreanMode::Morph, ..AnalyzerConfig::default() });
+    let tokens = a.analyze("한미동맹의 전략적 통합은 비핵화를 위한 ROK-US 공조를 강화했다");
+    for t in ["통합", "비핵화", "rok", "u.s.", "공조"] {
+        assert!(tokens.contains(&t.to_string()), "{t} in {tokens:?}");
+    }
+    assert!(tokens.iter().all(|t| !["의", "은", "를", "했다"].contains(&t.as_str())), "{tokens:?}");
+    assert!(tokens.iter().any(|t| t.starts_with("한미")), "{tokens:?}");
+}
