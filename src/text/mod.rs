@@ -123,7 +123,7 @@ impl Analyzer {
         }
         let mut analyzer = Analyzer {
             english: EnglishFilter::new(en, config.stopwords),
-            korean: KoreanStemmer::new(ko, config.stopwords, config.korean_strip_jeok),
+            korean: KoreanStemmer::new(ko, config.stopwords, config.korean_strip_jeok)?,
             #[cfg(feature = "ko-dic")]
             morph: if config.korean == KoreanMode::Morph { Some(morph::Morph::load()?) } else { None },
             config: config.clone(),
