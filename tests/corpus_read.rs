@@ -37,7 +37,11 @@ fn korean_archive_page_fields() {
             "정성윤"
         ]
     );
-    assert!(r.text.starts_with("This article explores ways to strengthen the ROK-U.S. alliance"));
+    // The analyzed text is the title, the keywords, then the abstract.
+    let lines: Vec<&str> = r.text.lines().collect();
+    assert_eq!(lines[0], r.title);
+    assert!(!lines[1].contains('#') && lines[1].contains("정성윤"), "{}", lines[1]);
+    assert!(lines[2].starts_with("This article explores ways to strengthen the ROK-U.S. alliance"));
     assert!(r.text.ends_with("needs to consider."));
     // Navigation noise belongs to no field.
     for noise in ["HOME", "논문", "학술", "통일과나눔"] {

@@ -97,7 +97,15 @@ fn archive_page(text: &str) -> Option<Record> {
             _ => unreachable!("every archive label has a field"),
         }
     }
-    record.text = lines[last + 1..].iter().filter(|l| !l.is_empty()).copied().collect::<Vec<_>>().join("\n");
+    // What is analyzed: the title, the keywords the authors chose (in either language) and the abstract.
+    let abstract_lines = lines[last + 1..].iter().filter(|l| !l.is_empty()).copied();
+    let head = [record.title.clone(), record.keywords.join(" ; ")];
+    record.text = head
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .chain(abstract_lines.map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("\n");
     Some(record)
 }
 
