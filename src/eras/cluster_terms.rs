@@ -36,14 +36,7 @@ pub fn era_cluster_terms(
     top: usize,
 ) -> Result<Vec<EraClusterTermRow>> {
     ensure!(eras.len() == clusters.len(), "{} era labels but {} cluster labels", eras.len(), clusters.len());
-    ensure!(counts.rows() == eras.len(), "{} era labels but {} rows of counts", eras.len(), counts.rows());
-    ensure!(
-        counts.cols() == terms.len() && terms.len() == display.len(),
-        "{} count columns, {} terms and {} display forms",
-        counts.cols(),
-        terms.len(),
-        display.len()
-    );
+    super::check_counts(eras, counts, terms, display)?;
     let counts = row_major(counts);
     let counts = counts.as_ref();
     let cluster_count = clusters.iter().max().map_or(0, |&c| c + 1);

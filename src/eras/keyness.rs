@@ -47,14 +47,7 @@ pub fn era_keyness(
     top: usize,
     prior_strength: f64,
 ) -> Result<Vec<KeynessRow>> {
-    ensure!(counts.rows() == eras.len(), "{} era labels but {} rows of counts", eras.len(), counts.rows());
-    ensure!(
-        counts.cols() == terms.len() && terms.len() == display.len(),
-        "{} count columns, {} terms and {} display forms",
-        counts.cols(),
-        terms.len(),
-        display.len()
-    );
+    super::check_counts(eras, counts, terms, display)?;
     ensure!(prior_strength > 0.0 && prior_strength.is_finite(), "the prior strength must be positive");
     let counts = row_major(counts);
     let counts = counts.as_ref();

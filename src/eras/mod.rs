@@ -79,6 +79,24 @@ fn row_major(counts: &sprs::CsMat<f64>) -> std::borrow::Cow<'_, sprs::CsMat<f64>
     }
 }
 
+/// The counts have one row per era label and one column per term and display form.
+fn check_counts(
+    eras: &[String],
+    counts: &sprs::CsMat<f64>,
+    terms: &[String],
+    display: &[String],
+) -> anyhow::Result<()> {
+    anyhow::ensure!(counts.rows() == eras.len(), "{} era labels but {} rows of counts", eras.len(), counts.rows());
+    anyhow::ensure!(
+        counts.cols() == terms.len() && terms.len() == display.len(),
+        "{} count columns, {} terms and {} display forms",
+        counts.cols(),
+        terms.len(),
+        display.len()
+    );
+    Ok(())
+}
+
 /// The sum of the given rows of a CSR matrix, one value per column.
 fn column_sums(counts: &sprs::CsMat<f64>, records: impl Iterator<Item = usize>) -> Vec<f64> {
     let mut sums = vec![0.0; counts.cols()];
