@@ -1,14 +1,14 @@
 //! A worker of the analyzer: caches each distinct word's terms, interns terms as small integers, matches
 //! glossary phrases and builds n-grams. One per thread or chunk of records; nothing in it is shared.
 
+mod table;
+
 use std::borrow::Cow;
 
-/// foldhash, not FxHash: with FxHash the word table's short string keys collide in hashbrown's tag bits
-/// and every lookup paid for several key comparisons (measured: a third of the analyzer's time).
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::{for_each_run, Analyzer};
+use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
 /// forms seen behind each term (for display).
@@ -24,25 +24,6 @@ pub trait TokenSession {
     /// Whether the term is a glossary concept (a feature of both languages).
     fn is_concept(&self, _id: u32) -> bool {
         false
-    }
-}
-
-/// Strings ↔ dense ids.
-#[derive(Debug, Default)]
-struct Interner {
-    ids: FastMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
     }
 }
 
@@ -68,7 +49,8 @@ struct SessionPhrase {
 
 pub struct Session<'a> {
     analyzer: &'a Analyzer,
-    words: FastMap<Box<str>, u32>,
+    /// Every distinct script run seen; its id indexes `word_info`.
+    words: Interner,
     word_info: Vec<Word>,
     /// (term id, surface id) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
@@ -88,7 +70,7 @@ impl<'a> Session<'a> {
     pub fn new(analyzer: &'a Analyzer) -> Session<'a> {
         let mut session = Session {
             analyzer,
-            words: FastMap::default(),
+            words: Interner::default(),
             word_info: Vec::new(),
             word_terms: Vec::new(),
             terms: Interner::default(),
@@ -109,7 +91,7 @@ impl<'a> Session<'a> {
         session.concepts = session.phrases.iter().map(|p| p.concept).collect();
         session.concepts.sort_unstable();
         session.concepts.dedup();
-        session.starts.resize(session.terms.strings.len(), PhraseStarts::default());
+        session.starts.resize(session.terms.len(), PhraseStarts::default());
         let mut order: Vec<u32> = (0..session.phrases.len() as u32).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(session.phrases[i as usize].terms.len()));
         for i in order {
@@ -120,19 +102,25 @@ impl<'a> Session<'a> {
     }
 
     /// The cached word for a script run, analyzing it the first time it is seen.
+    #[inline]
     fn word(&mut self, run: &str, script: super::Script) -> usize {
-        if let Some(&w) = self.words.get(run) {
-            return w as usize;
+        let probe = Probe::new(run.as_bytes());
+        match self.words.find(run, probe) {
+            Some(w) => w as usize,
+            None => self.new_word(run, script, probe),
         }
+    }
+
+    /// Analyzes a word seen for the first time and caches its terms.
+    #[cold]
+    fn new_word(&mut self, run: &str, script: super::Script, probe: Probe) -> usize {
         let start = self.word_terms.len() as u32;
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
             word_terms.push((terms.id(term), surfaces.id(surface)));
         });
-        let index = self.word_info.len();
         self.word_info.push(Word { start, len: self.word_terms.len() as u32 - start, count: 0 });
-        self.words.insert(run.into(), index as u32);
-        index
+        self.words.insert(run, probe) as usize
     }
 
     /// Replaces glossary phrases in `raw` by their concepts, longest match first, into `out`.
@@ -181,7 +169,7 @@ impl<'a> Session<'a> {
                     if k > 0 {
                         self.ngram.push(' ');
                     }
-                    self.ngram.push_str(&self.terms.strings[id as usize]);
+                    self.ngram.push_str(self.terms.get(id));
                 }
                 let id = self.terms.id(&self.ngram);
                 out.push(id);
@@ -223,21 +211,21 @@ impl TokenSession for Session<'_> {
     }
 
     fn term(&self, id: u32) -> &str {
-        &self.terms.strings[id as usize]
+        self.terms.get(id)
     }
 
     fn term_count(&self) -> usize {
-        self.terms.strings.len()
+        self.terms.len()
     }
 
     fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64)) {
         for w in &self.word_info {
             for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {
-                f(term, &self.surfaces.strings[surface as usize], w.count);
+                f(term, self.surfaces.get(surface), w.count);
             }
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {
-            f(p.concept, &self.surfaces.strings[p.form as usize], p.hits);
+            f(p.concept, self.surfaces.get(p.form), p.hits);
         }
     }
 
