@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::{for_each_run, Analyzer};
+use super::{for_each_run, Analyzer, Script};
 use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
@@ -27,13 +27,36 @@ pub trait TokenSession {
     }
 }
 
-/// A cached word: its terms (a range of `Session::word_terms`) and how often it was seen.
+/// A cached word's terms: a range of `Session::word_terms`.
 #[derive(Debug, Clone, Copy)]
 struct Word {
     start: u32,
     len: u32,
-    count: u64,
 }
+
+/// What the hot loop needs of a word, kept in its slot of the word table (one cache line read per token).
+#[derive(Debug, Clone, Copy, Default)]
+struct WordSlot {
+    /// How often the word was seen.
+    count: u64,
+    /// Its one term id, or [`NO_TERM`] (a stop word), or [`MANY_TERMS`] (look in `word_info`).
+    term: u32,
+}
+
+const NO_TERM: u32 = u32::MAX;
+const MANY_TERMS: u32 = u32::MAX - 1;
+
+/// A script run found in a text, waiting in a batch for its lookup.
+#[derive(Debug, Clone, Copy)]
+struct PendingRun {
+    start: usize,
+    len: usize,
+    script: Script,
+    probe: Probe,
+}
+
+/// Runs looked up together; enough to overlap their cache misses, few enough to stay in L1.
+const BATCH: usize = 32;
 
 /// Glossary phrases starting with a term: indexes into `Session::phrases`, longest first.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +73,7 @@ struct SessionPhrase {
 pub struct Session<'a> {
     analyzer: &'a Analyzer,
     /// Every distinct script run seen; its id indexes `word_info`.
-    words: Interner,
+    words: Interner<WordSlot>,
     word_info: Vec<Word>,
     /// (term id, surface id) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
@@ -62,6 +85,7 @@ pub struct Session<'a> {
     /// Term ids of the glossary concepts, sorted.
     concepts: Vec<u32>,
     raw: Vec<u32>,
+    batch: Vec<PendingRun>,
     ngram: String,
     nfc: String,
 }
@@ -79,6 +103,7 @@ impl<'a> Session<'a> {
             phrases: Vec::new(),
             concepts: Vec::new(),
             raw: Vec::new(),
+            batch: Vec::new(),
             ngram: String::new(),
             nfc: String::new(),
         };
@@ -101,26 +126,44 @@ impl<'a> Session<'a> {
         session
     }
 
-    /// The cached word for a script run, analyzing it the first time it is seen.
-    #[inline]
-    fn word(&mut self, run: &str, script: super::Script) -> usize {
-        let probe = Probe::new(run.as_bytes());
-        match self.words.find(run, probe) {
-            Some(w) => w as usize,
-            None => self.new_word(run, script, probe),
-        }
-    }
-
     /// Analyzes a word seen for the first time and caches its terms.
     #[cold]
-    fn new_word(&mut self, run: &str, script: super::Script, probe: Probe) -> usize {
+    fn new_word(&mut self, run: &str, script: Script, probe: Probe) -> (u32, &mut WordSlot) {
         let start = self.word_terms.len() as u32;
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
             word_terms.push((terms.id(term), surfaces.id(surface)));
         });
-        self.word_info.push(Word { start, len: self.word_terms.len() as u32 - start, count: 0 });
-        self.words.insert(run, probe) as usize
+        let len = self.word_terms.len() as u32 - start;
+        self.word_info.push(Word { start, len });
+        let term = match len {
+            0 => NO_TERM,
+            1 => self.word_terms[start as usize].0,
+            _ => MANY_TERMS,
+        };
+        self.words.insert(run, probe, WordSlot { count: 0, term });
+        self.words.find_mut(run, probe).expect("the word was just inserted")
+    }
+
+    /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`.
+    fn resolve(&mut self, text: &str, batch: &[PendingRun], sink: &mut Vec<u32>) {
+        for r in batch {
+            let run = &text[r.start..r.start + r.len];
+            let (w, slot) = match self.words.find_mut(run, r.probe) {
+                Some((w, slot)) => (w, slot),
+                None => self.new_word(run, r.script, r.probe),
+            };
+            slot.count += 1;
+            match slot.term {
+                NO_TERM => {}
+                MANY_TERMS => {
+                    let info = self.word_info[w as usize];
+                    let terms = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
+                    sink.extend(terms.iter().map(|&(t, _)| t));
+                }
+                term => sink.push(term),
+            }
+        }
     }
 
     /// Replaces glossary phrases in `raw` by their concepts, longest match first, into `out`.
@@ -192,14 +235,23 @@ impl TokenSession for Session<'_> {
         let glossary = !self.phrases.is_empty();
         let mut raw = std::mem::take(&mut self.raw);
         raw.clear();
+        let sink = if glossary { &mut raw } else { &mut *out };
+        // Runs are looked up in batches, their slots prefetched as they are found: the lookups of a batch then
+        // overlap their cache misses instead of waiting for each in turn.
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.clear();
+        let base = text.as_ptr() as usize;
         for_each_run(&text, |run, script| {
-            let w = self.word(run, script);
-            let info = &mut self.word_info[w];
-            info.count += 1;
-            let terms = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
-            let sink = if glossary { &mut raw } else { &mut *out };
-            sink.extend(terms.iter().map(|&(t, _)| t));
+            let probe = Probe::new(run.as_bytes());
+            self.words.prefetch(probe);
+            batch.push(PendingRun { start: run.as_ptr() as usize - base, len: run.len(), script, probe });
+            if batch.len() == BATCH {
+                self.resolve(&text, &batch, sink);
+                batch.clear();
+            }
         });
+        self.resolve(&text, &batch, sink);
+        self.batch = batch;
         self.raw = raw;
         if glossary {
             self.apply_glossary(out);
@@ -219,9 +271,10 @@ impl TokenSession for Session<'_> {
     }
 
     fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64)) {
-        for w in &self.word_info {
+        for (id, slot) in self.words.values() {
+            let w = self.word_info[id as usize];
             for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {
-                f(term, self.surfaces.get(surface), w.count);
+                f(term, self.surfaces.get(surface), slot.count);
             }
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {

@@ -4,32 +4,32 @@
 //! agree. Keys live in one arena: no allocation per string, and dropping a session frees a few vectors.
 //! (std's HashMap<Box<str>, u32> spent a third of the analyzer's time in SipHash/memcmp and in malloc/free.)
 
-/// A slot: `id == EMPTY` when free.
+/// A slot: `id == EMPTY` when free. `V` is what the caller keeps with each key, read in the same cache line.
 #[derive(Debug, Clone, Copy)]
-struct Slot {
+struct Slot<V> {
     /// The key's first eight bytes, zero-padded, little-endian.
     prefix: u64,
     /// High hash bits in the top 24 bits, the key length (saturated at 255) in the low 8.
     meta: u32,
     id: u32,
+    value: V,
 }
 
 const EMPTY: u32 = u32::MAX;
-const FREE: Slot = Slot { prefix: 0, meta: 0, id: EMPTY };
 
-/// A string interner: ids are given in insertion order, from 0.
+/// A string interner: ids are given in insertion order, from 0, and each key carries a value `V`.
 #[derive(Debug)]
-pub struct Interner {
-    slots: Vec<Slot>,
+pub struct Interner<V: Copy + Default = ()> {
+    slots: Vec<Slot<V>>,
     /// Every key, one after the other.
     arena: String,
     /// `ends[id]`: where key `id` ends in `arena` (it starts where the previous one ends).
     ends: Vec<usize>,
 }
 
-impl Default for Interner {
+impl<V: Copy + Default> Default for Interner<V> {
     fn default() -> Self {
-        Interner { slots: vec![FREE; 64], arena: String::new(), ends: Vec::new() }
+        Interner { slots: vec![Self::free(); 64], arena: String::new(), ends: Vec::new() }
     }
 }
 
@@ -50,7 +50,11 @@ impl Probe {
     }
 }
 
-impl Interner {
+impl<V: Copy + Default> Interner<V> {
+    fn free() -> Slot<V> {
+        Slot { prefix: 0, meta: 0, id: EMPTY, value: V::default() }
+    }
+
     /// How many strings have ids.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -64,21 +68,49 @@ impl Interner {
         &self.arena[start..self.ends[id]]
     }
 
-    /// The id of `key`, if it has one.
+    /// Asks the CPU to start loading the slot where a lookup of `probe` starts.
     #[inline]
-    pub fn find(&self, key: &str, probe: Probe) -> Option<u32> {
+    pub fn prefetch(&self, probe: Probe) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let slot = &self.slots[probe.hash as usize & (self.slots.len() - 1)];
+            // SAFETY: SSE is part of every x86_64 target, and a prefetch only hints the cache (it reads nothing
+            // and cannot fault); the pointer is to a live slot anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot<V>).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = probe;
+    }
+
+    #[inline]
+    fn position(&self, key: &str, probe: Probe) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut i = probe.hash as usize & mask;
         loop {
-            let slot = self.slots[i];
+            let slot = &self.slots[i];
             if slot.id == EMPTY {
-                return None;
+                return Err(i);
             }
             if slot.prefix == probe.prefix && slot.meta == probe.meta && (key.len() <= 8 || self.get(slot.id) == key) {
-                return Some(slot.id);
+                return Ok(i);
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The id of `key`, if it has one.
+    #[inline]
+    pub fn find(&self, key: &str, probe: Probe) -> Option<u32> {
+        self.position(key, probe).ok().map(|i| self.slots[i].id)
+    }
+
+    /// The id of `key` and its value, if it has one.
+    #[inline]
+    pub fn find_mut(&mut self, key: &str, probe: Probe) -> Option<(u32, &mut V)> {
+        let i = self.position(key, probe).ok()?;
+        let slot = &mut self.slots[i];
+        Some((slot.id, &mut slot.value))
     }
 
     /// The id of `key`, giving it the next one if it has none.
@@ -86,23 +118,28 @@ impl Interner {
         let probe = Probe::new(key.as_bytes());
         match self.find(key, probe) {
             Some(id) => id,
-            None => self.insert(key, probe),
+            None => self.insert(key, probe, V::default()),
         }
     }
 
-    /// Gives `key`, known to have no id yet, the next one.
-    pub fn insert(&mut self, key: &str, probe: Probe) -> u32 {
+    /// Gives `key`, known to have no id yet, the next one, with its value.
+    pub fn insert(&mut self, key: &str, probe: Probe, value: V) -> u32 {
         if (self.ends.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let id = self.ends.len() as u32;
         self.arena.push_str(key);
         self.ends.push(self.arena.len());
-        self.place(Slot { prefix: probe.prefix, meta: probe.meta, id }, probe.hash);
+        self.place(Slot { prefix: probe.prefix, meta: probe.meta, id, value }, probe.hash);
         id
     }
 
-    fn place(&mut self, slot: Slot, hash: u64) {
+    /// Every id with its value, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = (u32, &V)> {
+        self.slots.iter().filter(|s| s.id != EMPTY).map(|s| (s.id, &s.value))
+    }
+
+    fn place(&mut self, slot: Slot<V>, hash: u64) {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         while self.slots[i].id != EMPTY {
@@ -113,7 +150,7 @@ impl Interner {
 
     /// Doubles the slots (the table stays at most half full, so probe runs stay short).
     fn grow(&mut self) {
-        let doubled = vec![FREE; self.slots.len() * 2];
+        let doubled = vec![Self::free(); self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, doubled);
         for slot in old.into_iter().filter(|s| s.id != EMPTY) {
             let hash = hash(self.get(slot.id).as_bytes(), slot.prefix);
@@ -172,7 +209,7 @@ mod tests {
 
     #[test]
     fn ids_are_dense_and_stable_across_growth() {
-        let mut t = Interner::default();
+        let mut t: Interner = Interner::default();
         let words: Vec<String> = (0..5000).map(|i| format!("w{i}{}", "x".repeat(i % 13))).collect();
         for (i, w) in words.iter().enumerate() {
             assert_eq!(t.id(w), i as u32);
@@ -186,7 +223,7 @@ mod tests {
 
     #[test]
     fn keys_that_share_a_prefix_or_differ_by_padding_are_distinct() {
-        let mut t = Interner::default();
+        let mut t: Interner = Interner::default();
         let keys = ["ab", "ab\0", "abcdefgh", "abcdefghi", "abcdefghj", "동맹", "동맹의", "", "a"];
         let ids: Vec<u32> = keys.iter().map(|k| t.id(k)).collect();
         assert_eq!(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
