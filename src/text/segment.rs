@@ -195,7 +195,7 @@ fn pieces(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str, Scri
         }
         if seen & NON_ASCII == 0 {
             ascii_words(text, piece_start, i, emit);
-        } else {
+        } else if !hangul_words(&text[piece_start..i], emit) {
             for word in text[piece_start..i].unicode_words() {
                 split_scripts(word, emit);
             }
@@ -235,6 +235,38 @@ fn ascii_words(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str,
         }
         emit(&text[word_start..i], if seen & LETTER != 0 { Script::Latin } else { Script::Digits });
     }
+}
+
+/// The words of a piece made only of Hangul syllables and ASCII punctuation that never joins two letters: its
+/// runs of syllables, which is what UAX #29 (syllables are ALetter, such punctuation breaks and is dropped) and
+/// `split_scripts` make of it. Returns false, having emitted nothing, for any other piece (the slow path takes
+/// it): most Korean text is such pieces, and the general state machine costs more than the rest of the chain.
+fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
+    let simple = piece
+        .chars()
+        .all(|c| is_syllable(c) || (c.is_ascii_punctuation() && !matches!(c, '.' | '\'' | ':' | ',' | ';' | '_')));
+    if !simple {
+        return false;
+    }
+    let mut run: Option<usize> = None;
+    for (i, c) in piece.char_indices() {
+        match (run, is_syllable(c)) {
+            (None, true) => run = Some(i),
+            (Some(s), false) => {
+                emit(&piece[s..i], Script::Hangul);
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run {
+        emit(&piece[s..], Script::Hangul);
+    }
+    true
+}
+
+fn is_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 fn script_of(c: char) -> Option<Script> {
@@ -312,6 +344,43 @@ mod tests {
             let mut expected = Vec::new();
             pieces(&text, 0, text.len(), &mut |w, s| expected.push((w.to_string(), s)));
             assert_eq!(runs(&text), expected, "pad {pad}");
+        }
+    }
+
+    #[test]
+    fn hangul_pieces_match_unicode_segmentation() {
+        let mut pieces = vec![
+            "동맹의".to_string(),
+            "(북한)".into(),
+            "\"미국\"".into(),
+            "한·미".into(),
+            "북한.미국".into(),
+            "한미-일".into(),
+            "![가]?".into(),
+            "힣가".into(),
+            "가…".into(),
+            "北핵".into(),
+        ];
+        // Every ASCII character between and after syllables, and syllables from the whole block.
+        for b in 0x21u8..0x7F {
+            pieces.push(format!("통일{}안보{}", b as char, b as char));
+        }
+        for code in (0xAC00u32..=0xD7A3).step_by(97) {
+            let c = char::from_u32(code).unwrap();
+            pieces.push(format!("{c}{c}-{c}"));
+        }
+        for piece in &pieces {
+            let mut fast = Vec::new();
+            let handled = hangul_words(piece, &mut |w, s| fast.push((w.to_string(), s)));
+            let mut slow = Vec::new();
+            for word in piece.unicode_words() {
+                split_scripts(word, &mut |w, s| slow.push((w.to_string(), s)));
+            }
+            if handled {
+                assert_eq!(fast, slow, "{piece}");
+            } else {
+                assert!(fast.is_empty(), "{piece}");
+            }
         }
     }
 

@@ -221,9 +221,15 @@ impl<'a> Session<'a> {
     }
 }
 
+/// Text of ASCII and precomposed Hangul syllables only is already NFC (none of them decomposes or combines):
+/// most texts, checked faster than by the general quick check.
+fn is_ascii_or_syllables(text: &str) -> bool {
+    text.is_ascii() || text.chars().all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
 impl TokenSession for Session<'_> {
     fn tokens(&mut self, text: &str, out: &mut Vec<u32>) {
-        let text: Cow<str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        let text: Cow<str> = if is_ascii_or_syllables(text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
             Cow::Borrowed(text)
         } else {
             let mut nfc = std::mem::take(&mut self.nfc);
@@ -284,5 +290,19 @@ impl TokenSession for Session<'_> {
 
     fn is_concept(&self, id: u32) -> bool {
         self.concepts.binary_search(&id).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_and_syllables_are_nfc() {
+        let all: String = ('\u{AC00}'..='\u{D7A3}').chain((0u8..0x80).map(char::from)).collect();
+        assert!(is_ascii_or_syllables(&all));
+        assert_eq!(is_nfc_quick(all.chars()), IsNormalized::Yes);
+        // Conjoining jamo (NFD Hangul) are not, and take the general path.
+        assert!(!is_ascii_or_syllables("\u{1100}\u{1161}"));
     }
 }
