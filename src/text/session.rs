@@ -27,6 +27,26 @@ pub trait TokenSession {
     }
 }
 
+/// Strings one after the other in one buffer.
+#[derive(Debug, Default)]
+struct Strings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.ends.len() as u32 - 1
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+    }
+}
+
 /// A cached word's terms: a range of `Session::word_terms`.
 #[derive(Debug, Clone, Copy)]
 struct Word {
@@ -78,7 +98,8 @@ pub struct Session<'a> {
     /// (term id, surface id) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
     terms: Interner,
-    surfaces: Interner,
+    /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
+    surfaces: Strings,
     /// For each term id (grown on demand): the glossary phrases that start with it.
     starts: Vec<PhraseStarts>,
     phrases: Vec<SessionPhrase>,
@@ -98,7 +119,7 @@ impl<'a> Session<'a> {
             word_info: Vec::new(),
             word_terms: Vec::new(),
             terms: Interner::default(),
-            surfaces: Interner::default(),
+            surfaces: Strings::default(),
             starts: Vec::new(),
             phrases: Vec::new(),
             concepts: Vec::new(),
@@ -110,7 +131,7 @@ impl<'a> Session<'a> {
         for p in &analyzer.phrases {
             let terms: Vec<u32> = p.terms.iter().map(|t| session.terms.id(t)).collect();
             let concept = session.terms.id(&p.concept);
-            let form = session.surfaces.id(&p.form);
+            let form = session.surfaces.push(&p.form);
             session.phrases.push(SessionPhrase { terms, concept, form, hits: 0 });
         }
         session.concepts = session.phrases.iter().map(|p| p.concept).collect();
@@ -132,7 +153,7 @@ impl<'a> Session<'a> {
         let start = self.word_terms.len() as u32;
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
-            word_terms.push((terms.id(term), surfaces.id(surface)));
+            word_terms.push((terms.id(term), surfaces.push(surface)));
         });
         let len = self.word_terms.len() as u32 - start;
         self.word_info.push(Word { start, len });
@@ -221,15 +242,23 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Text of ASCII and precomposed Hangul syllables only is already NFC (none of them decomposes or combines):
-/// most texts, checked faster than by the general quick check.
-fn is_ascii_or_syllables(text: &str) -> bool {
-    text.is_ascii() || text.chars().all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+/// Text of the characters below only is already NFC (none of them decomposes or combines): most texts, checked
+/// faster than by the general quick check.
+fn is_plainly_nfc_text(text: &str) -> bool {
+    text.is_ascii() || text.chars().all(is_plainly_nfc)
+}
+
+/// Characters that are NFC and never combine with a neighbour (quick check Yes, combining class 0): Latin before
+/// the combining marks, dashes, quotes and ellipsis, CJK punctuation, CJK ideographs, Hangul syllables, fullwidth
+/// forms. Pinned by a test against unicode-normalization.
+fn is_plainly_nfc(c: char) -> bool {
+    matches!(c, '\0'..='\u{2FF}' | '\u{2010}'..='\u{2027}' | '\u{3000}'..='\u{3029}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}' | '\u{FF01}'..='\u{FF5E}')
 }
 
 impl TokenSession for Session<'_> {
     fn tokens(&mut self, text: &str, out: &mut Vec<u32>) {
-        let text: Cow<str> = if is_ascii_or_syllables(text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        let text: Cow<str> = if is_plainly_nfc_text(text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
             Cow::Borrowed(text)
         } else {
             let mut nfc = std::mem::take(&mut self.nfc);
@@ -300,9 +329,13 @@ mod tests {
     #[test]
     fn ascii_and_syllables_are_nfc() {
         let all: String = ('\u{AC00}'..='\u{D7A3}').chain((0u8..0x80).map(char::from)).collect();
-        assert!(is_ascii_or_syllables(&all));
+        assert!(is_plainly_nfc_text(&all));
         assert_eq!(is_nfc_quick(all.chars()), IsNormalized::Yes);
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plainly_nfc(c)) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "{c:?}");
+        }
         // Conjoining jamo (NFD Hangul) are not, and take the general path.
-        assert!(!is_ascii_or_syllables("\u{1100}\u{1161}"));
+        assert!(!is_plainly_nfc_text("\u{1100}\u{1161}"));
     }
 }
