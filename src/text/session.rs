@@ -195,8 +195,9 @@ impl<'a> Session<'a> {
             let t = raw[i] as usize;
             let matched = self.starts.get(t).and_then(|s| {
                 s.0.iter().copied().find(|&p| {
+                    // The first term is `t`; the rest compared inline (most candidates differ at the second).
                     let terms = &self.phrases[p as usize].terms;
-                    raw.len() - i >= terms.len() && raw[i..i + terms.len()] == terms[..]
+                    raw.len() - i >= terms.len() && terms[1..].iter().zip(&raw[i + 1..]).all(|(a, b)| a == b)
                 })
             });
             match matched {

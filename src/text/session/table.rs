@@ -92,7 +92,10 @@ impl<V: Copy + Default> Interner<V> {
             if slot.id == EMPTY {
                 return Err(i);
             }
-            if slot.prefix == probe.prefix && slot.meta == probe.meta && (key.len() <= 8 || self.get(slot.id) == key) {
+            if slot.prefix == probe.prefix
+                && slot.meta == probe.meta
+                && (key.len() <= 8 || same_tail(self.get(slot.id).as_bytes(), key.as_bytes()))
+            {
                 return Ok(i);
             }
             i = (i + 1) & mask;
@@ -175,6 +178,20 @@ fn prefix(key: &[u8]) -> u64 {
     }
 }
 
+/// Whether two keys longer than eight bytes, whose first eight bytes are equal, are equal: compared eight bytes
+/// at a time inline (a call to memcmp cost more than the comparison for words this short).
+#[inline]
+fn same_tail(stored: &[u8], key: &[u8]) -> bool {
+    if stored.len() != key.len() {
+        return false;
+    }
+    let (mut a, mut b) = (stored[8..].chunks_exact(8), key[8..].chunks_exact(8));
+    if !a.by_ref().zip(b.by_ref()).all(|(x, y)| x == y) {
+        return false;
+    }
+    prefix(a.remainder()) == prefix(b.remainder())
+}
+
 /// Folded multiply: the high and low halves of the 128-bit product, xored (as in foldhash and wyhash).
 #[inline]
 fn fold_mul(a: u64, b: u64) -> u64 {
@@ -229,6 +246,10 @@ mod tests {
         assert_eq!(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(t.find("abcdefghi", Probe::new(b"abcdefghi")), Some(3));
         assert_eq!(t.find("abcdefghk", Probe::new(b"abcdefghk")), None);
+        assert!(same_tail(b"abcdefgh12345678x", b"abcdefgh12345678x"));
+        assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678y"));
+        assert!(!same_tail(b"abcdefgh12345679x", b"abcdefgh12345678x"));
+        assert!(!same_tail(b"abcdefgh1", b"abcdefgh12"));
     }
 
     #[test]
