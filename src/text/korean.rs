@@ -8,7 +8,11 @@
 //! their 가 and 차이 keeps its 이. Nouns that end in what looks like a particle (회의, 한반도, 결과, 북한) are
 //! protected by a list.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+/// foldhash, not SipHash: every distinct Korean word looks up several suffixes and protected nouns.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 use serde::Deserialize;
 
@@ -74,11 +78,11 @@ fn final_consonant(c: char) -> Option<(bool, bool)> {
 /// The suffix rules, built once: every suffix with the conditions under which it may be cut.
 #[derive(Debug)]
 pub struct KoreanStemmer {
-    suffixes: HashMap<String, Suffix>,
+    suffixes: FastMap<String, Suffix>,
     longest: usize,
-    protected: HashSet<String>,
+    protected: FastSet<String>,
     longest_protected: usize,
-    stopwords: HashSet<String>,
+    stopwords: FastSet<String>,
     drop_stopwords: bool,
 }
 
@@ -86,7 +90,7 @@ impl KoreanStemmer {
     pub fn new(stopwords: HashSet<String>, drop_stopwords: bool, strip_jeok: bool) -> anyhow::Result<KoreanStemmer> {
         use anyhow::Context;
         let rules: Rules = toml::from_str(BUILTIN_RULES).context("data/builtin/korean.toml")?;
-        let mut suffixes = HashMap::new();
+        let mut suffixes = FastMap::default();
         let mut add = |s: String, after: After, min_stem: usize| {
             suffixes.entry(s).or_insert(Suffix { after, min_stem });
         };
@@ -140,7 +144,7 @@ impl KoreanStemmer {
             longest,
             longest_protected: rules.protected.iter().map(|p| syllables(p)).max().unwrap_or(1),
             protected: rules.protected.into_iter().collect(),
-            stopwords,
+            stopwords: stopwords.into_iter().collect(),
             drop_stopwords,
         })
     }
@@ -164,11 +168,20 @@ impl KoreanStemmer {
     /// Cuts the longest suffix whose conditions hold and that does not fall inside a protected noun
     /// (한반도의 → 한반도, never 한반).
     fn strip<'w>(&self, word: &'w str) -> &'w str {
-        let chars: Vec<(usize, char)> = word.char_indices().collect();
-        let n = chars.len();
-        let byte_at = |i: usize| chars.get(i).map_or(word.len(), |c| c.0);
+        let n = syllables(word);
+        if word.len() == 3 * n {
+            // Hangul runs are all three-byte characters: char k starts at byte 3k, no table needed.
+            self.strip_at(word, n, |k| 3 * k)
+        } else {
+            let starts: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
+            self.strip_at(word, n, |k| starts[k])
+        }
+    }
+
+    /// `strip` over a word of `n` characters where character `k` starts at byte `at(k)` (`at(n)` is the end).
+    fn strip_at<'w>(&self, word: &'w str, n: usize, at: impl Fn(usize) -> usize) -> &'w str {
         let is_protected = |s: usize, e: usize| {
-            let piece = &word[byte_at(s)..byte_at(e)];
+            let piece = &word[at(s)..at(e)];
             // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
             self.protected.contains(piece) || (piece == "주의" && s >= 2)
         };
@@ -181,7 +194,7 @@ impl KoreanStemmer {
             let ending = (lo..cut).filter(|&s| is_protected(s, cut)).map(|s| cut - s).max().unwrap_or(0);
             let split = (lo..cut)
                 .flat_map(|s| (cut + 1..=(s + self.longest_protected).min(n)).map(move |e| (s, e)))
-                .filter(|&(s, e)| is_protected(s, e) && (e == n || self.suffixes.contains_key(&word[byte_at(e)..])))
+                .filter(|&(s, e)| is_protected(s, e) && (e == n || self.suffixes.contains_key(&word[at(e)..])))
                 .map(|(s, e)| e - s)
                 .max()
                 .unwrap_or(0);
@@ -189,12 +202,12 @@ impl KoreanStemmer {
         };
         for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
             let cut = n - len;
-            let (byte, _) = chars[cut];
+            let byte = at(cut);
             let Some(rule) = self.suffixes.get(&word[byte..]) else { continue };
             if cut < rule.min_stem || inside_protected(cut) {
                 continue;
             }
-            let before = chars[cut - 1].1;
+            let Some(before) = word[at(cut - 1)..byte].chars().next() else { continue };
             let ok = match (rule.after, final_consonant(before)) {
                 (After::Any, _) => true,
                 (After::Jeok, _) => before == '적',

@@ -21,52 +21,252 @@ pub enum Script {
     Other,
 }
 
+/// Byte classes for the ASCII scanner, one table lookup per byte.
+const SPACE: u8 = 1;
+const LETTER: u8 = 2;
+const DIGIT: u8 = 4;
+/// `.` and `'`: kept inside a word between two alphanumerics.
+const JOINER: u8 = 8;
+/// A byte of a multi-byte character: the piece takes the Unicode path.
+const NON_ASCII: u8 = 16;
+const ALNUM: u8 = LETTER | DIGIT;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_whitespace() {
+            SPACE
+        } else if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'.' || c == b'\'' {
+            JOINER
+        } else if c >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Calls `emit` with each word of `text`, split into runs of one script (`ROK-US동맹` gives
 /// `ROK` Latin, `US` Latin, `동맹` Hangul; `2021년` gives `2021` Digits, `년` Hangul).
+///
+/// The text is read 64 bytes at a time: each block becomes bit masks of its byte classes, cut after its last
+/// whitespace so that it holds whole pieces. A block without multi-byte characters has its words found on the
+/// masks, with no branch per byte; any other block (and a piece longer than a block) goes through the piece
+/// scanner below, with the same result.
 pub fn for_each_run(text: &str, mut emit: impl FnMut(&str, Script)) {
     let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        // Split at ASCII whitespace; each piece is scanned fast when it is ASCII.
-        let Some(offset) = bytes[start..].iter().position(|b| !b.is_ascii_whitespace()) else { break };
-        let piece_start = start + offset;
-        let piece_end =
-            bytes[piece_start..].iter().position(|b| b.is_ascii_whitespace()).map_or(bytes.len(), |e| piece_start + e);
-        let piece = &text[piece_start..piece_end];
-        if piece.is_ascii() {
-            ascii_words(piece, &mut emit);
-        } else {
-            for word in piece.unicode_words() {
-                split_scripts(word, &mut emit);
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let (masks, len) = match rest.first_chunk::<64>() {
+            Some(block) => (Masks::of(block), 64),
+            None => {
+                let mut block = [b' '; 64];
+                block[..rest.len()].copy_from_slice(rest);
+                (Masks::of(&block), rest.len())
             }
+        };
+        let chunk = if len < 64 { len } else { 64 - masks.space.leading_zeros() as usize };
+        if chunk == 0 {
+            // A piece longer than a block: scanned whole.
+            let end = rest.iter().position(|&b| CLASS[b as usize] == SPACE).map_or(bytes.len(), |p| i + p);
+            pieces(text, i, end, &mut emit);
+            i = end;
+            continue;
         }
-        start = piece_end;
+        let keep = u64::MAX >> (64 - chunk);
+        if masks.non_ascii & keep == 0 {
+            masked_words(&text[i..i + chunk], &masks, keep, &mut emit);
+        } else {
+            pieces(text, i, i + chunk, &mut emit);
+        }
+        i += chunk;
     }
 }
 
-/// UAX #29 words of an ASCII piece: alphanumeric runs joined by a single `.` or `'` between alphanumerics.
-fn ascii_words(piece: &str, emit: &mut impl FnMut(&str, Script)) {
-    let b = piece.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_alphanumeric() {
+/// The words of an ASCII chunk (whole pieces, at most 64 bytes) from its masks: alphanumerics, and `.` or `'`
+/// between two of them; a word with a letter is Latin, one without is Digits.
+#[inline]
+fn masked_words(chunk: &str, masks: &Masks, keep: u64, emit: &mut impl FnMut(&str, Script)) {
+    let alnum = masks.alnum & keep;
+    let word = alnum | (masks.joiner & keep & alnum << 1 & alnum >> 1);
+    let mut starts = word & !(word << 1);
+    let mut ends = word & !(word >> 1);
+    while starts != 0 {
+        let (s, e) = (starts.trailing_zeros(), ends.trailing_zeros());
+        let span = (u64::MAX >> (63 - e)) & (u64::MAX << s);
+        emit(&chunk[s as usize..e as usize + 1], if masks.letter & span != 0 { Script::Latin } else { Script::Digits });
+        starts &= starts - 1;
+        ends &= ends - 1;
+    }
+}
+
+/// Bit `k` of each mask says what byte `k` of a 64-byte block is.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Masks {
+    space: u64,
+    alnum: u64,
+    letter: u64,
+    joiner: u64,
+    non_ascii: u64,
+}
+
+impl Masks {
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; 64]) -> Masks {
+        Masks::by_table(block)
+    }
+
+    /// From the byte-class table, one byte at a time.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    fn by_table(block: &[u8; 64]) -> Masks {
+        let mut m = Masks::default();
+        for (k, &b) in block.iter().enumerate() {
+            let class = CLASS[b as usize];
+            let bit = |c: u8| ((class & c != 0) as u64) << k;
+            m.space |= bit(SPACE);
+            m.alnum |= bit(ALNUM);
+            m.letter |= bit(LETTER);
+            m.joiner |= bit(JOINER);
+            m.non_ascii |= bit(NON_ASCII);
+        }
+        m
+    }
+
+    /// Sixteen bytes per instruction with SSE2 (part of every x86_64 target); the same masks as `by_table`.
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        let mut m = Masks::default();
+        for k in 0..4 {
+            // SAFETY: SSE2 is enabled on every x86_64 target; the unaligned load reads bytes 16k..16k+16 of the
+            // 64-byte block, and the other intrinsics only compute on registers.
+            let [space, alnum, letter, joiner, non_ascii] = unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+                let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                // `x - low` below `width`, unsigned, as a signed comparison shifted by 128.
+                let within = |x: __m128i, low: u8, width: u8| {
+                    let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8));
+                    _mm_cmplt_epi8(shifted, _mm_set1_epi8((0x80u8 + width) as i8))
+                };
+                let space = _mm_or_si128(
+                    _mm_or_si128(is(b' '), is(b'\t')),
+                    _mm_or_si128(_mm_or_si128(is(b'\n'), is(b'\r')), is(0x0C)),
+                );
+                let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+                let alnum = _mm_or_si128(letter, within(v, b'0', 10));
+                let joiner = _mm_or_si128(is(b'.'), is(b'\''));
+                [space, alnum, letter, joiner, v].map(|x| _mm_movemask_epi8(x) as u16 as u64)
+            };
+            let at = 16 * k;
+            m.space |= space << at;
+            m.alnum |= alnum << at;
+            m.letter |= letter << at;
+            m.joiner |= joiner << at;
+            m.non_ascii |= non_ascii << at;
+        }
+        m
+    }
+}
+
+/// The pieces of `text[start..end]` (split at ASCII whitespace), each through the ASCII scanner when it is
+/// ASCII, through unicode-segmentation otherwise.
+fn pieces(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str, Script)) {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < end {
+        if CLASS[bytes[i] as usize] == SPACE {
             i += 1;
             continue;
         }
-        let start = i;
-        let mut has_letter = false;
-        while i < b.len() {
-            if b[i].is_ascii_alphanumeric() {
-                has_letter |= b[i].is_ascii_alphabetic();
-                i += 1;
-            } else if (b[i] == b'.' || b[i] == b'\'') && i + 1 < b.len() && b[i + 1].is_ascii_alphanumeric() {
-                i += 1;
-            } else {
-                break;
+        let piece_start = i;
+        let mut seen = 0;
+        while i < end && CLASS[bytes[i] as usize] != SPACE {
+            seen |= CLASS[bytes[i] as usize];
+            i += 1;
+        }
+        if seen & NON_ASCII == 0 {
+            ascii_words(text, piece_start, i, emit);
+        } else if !hangul_words(&text[piece_start..i], emit) {
+            for word in text[piece_start..i].unicode_words() {
+                split_scripts(word, emit);
             }
         }
-        emit(&piece[start..i], if has_letter { Script::Latin } else { Script::Digits });
     }
+}
+
+/// UAX #29 words of the ASCII piece `text[start..end]`: alphanumeric runs joined by a single `.` or `'` between
+/// alphanumerics.
+fn ascii_words(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str, Script)) {
+    let b = text.as_bytes();
+    let mut i = start;
+    while i < end {
+        let mut class = CLASS[b[i] as usize];
+        if class & ALNUM == 0 {
+            i += 1;
+            continue;
+        }
+        let word_start = i;
+        let mut seen = 0;
+        loop {
+            seen |= class;
+            i += 1;
+            if i == end {
+                break;
+            }
+            class = CLASS[b[i] as usize];
+            if class & ALNUM != 0 {
+                continue;
+            }
+            if class == JOINER && i + 1 < end && CLASS[b[i + 1] as usize] & ALNUM != 0 {
+                i += 1;
+                class = CLASS[b[i] as usize];
+                continue;
+            }
+            break;
+        }
+        emit(&text[word_start..i], if seen & LETTER != 0 { Script::Latin } else { Script::Digits });
+    }
+}
+
+/// The words of a piece made only of Hangul syllables and ASCII punctuation that never joins two letters: its
+/// runs of syllables, which is what UAX #29 (syllables are ALetter, such punctuation breaks and is dropped) and
+/// `split_scripts` make of it. Returns false, having emitted nothing, for any other piece (the slow path takes
+/// it): most Korean text is such pieces, and the general state machine costs more than the rest of the chain.
+fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
+    let simple = piece
+        .chars()
+        .all(|c| is_syllable(c) || (c.is_ascii_punctuation() && !matches!(c, '.' | '\'' | ':' | ',' | ';' | '_')));
+    if !simple {
+        return false;
+    }
+    let mut run: Option<usize> = None;
+    for (i, c) in piece.char_indices() {
+        match (run, is_syllable(c)) {
+            (None, true) => run = Some(i),
+            (Some(s), false) => {
+                emit(&piece[s..i], Script::Hangul);
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run {
+        emit(&piece[s..], Script::Hangul);
+    }
+    true
+}
+
+fn is_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 fn script_of(c: char) -> Option<Script> {
@@ -123,6 +323,65 @@ mod tests {
         let ours: Vec<String> = runs(text).into_iter().map(|r| r.0).collect();
         let uax: Vec<&str> = text.unicode_words().collect();
         assert_eq!(ours, uax);
+    }
+
+    #[test]
+    fn block_masks_match_the_byte_table() {
+        let text = "The U.S.-ROK alliance's 2021 summit\t(Biden,\r\nMoon) in F-35 talks; e.g. it's 3.5% done—동맹\x0c\x0b@[`{~";
+        let bytes: Vec<u8> = text.bytes().chain(0..=255).collect();
+        for block in bytes.windows(64).step_by(7) {
+            let block: &[u8; 64] = block.try_into().unwrap();
+            assert_eq!(Masks::of(block), Masks::by_table(block));
+        }
+    }
+
+    #[test]
+    fn words_across_blocks_and_long_pieces_are_whole() {
+        // Every split point of the 64-byte blocks, a piece longer than a block, non-ASCII next to ASCII.
+        let base = "alliance's U.S.-ROK 2021 F35 3.5% e.g. Korea’s 동맹의 a.b.c x' 'y www.mofa.go.kr/eng/";
+        for pad in 0..70 {
+            let text = format!("{}{base} {} end.", " ".repeat(pad), "z".repeat(pad + 60));
+            let mut expected = Vec::new();
+            pieces(&text, 0, text.len(), &mut |w, s| expected.push((w.to_string(), s)));
+            assert_eq!(runs(&text), expected, "pad {pad}");
+        }
+    }
+
+    #[test]
+    fn hangul_pieces_match_unicode_segmentation() {
+        let mut pieces = vec![
+            "동맹의".to_string(),
+            "(북한)".into(),
+            "\"미국\"".into(),
+            "한·미".into(),
+            "북한.미국".into(),
+            "한미-일".into(),
+            "![가]?".into(),
+            "힣가".into(),
+            "가…".into(),
+            "北핵".into(),
+        ];
+        // Every ASCII character between and after syllables, and syllables from the whole block.
+        for b in 0x21u8..0x7F {
+            pieces.push(format!("통일{}안보{}", b as char, b as char));
+        }
+        for code in (0xAC00u32..=0xD7A3).step_by(97) {
+            let c = char::from_u32(code).unwrap();
+            pieces.push(format!("{c}{c}-{c}"));
+        }
+        for piece in &pieces {
+            let mut fast = Vec::new();
+            let handled = hangul_words(piece, &mut |w, s| fast.push((w.to_string(), s)));
+            let mut slow = Vec::new();
+            for word in piece.unicode_words() {
+                split_scripts(word, &mut |w, s| slow.push((w.to_string(), s)));
+            }
+            if handled {
+                assert_eq!(fast, slow, "{piece}");
+            } else {
+                assert!(fast.is_empty(), "{piece}");
+            }
+        }
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! A worker of the analyzer: caches each distinct word's terms, interns terms as small integers, matches
 //! glossary phrases and builds n-grams. One per thread or chunk of records; nothing in it is shared.
 
+mod table;
+
 use std::borrow::Cow;
 
-/// foldhash, not FxHash: with FxHash the word table's short string keys collide in hashbrown's tag bits
-/// and every lookup paid for several key comparisons (measured: a third of the analyzer's time).
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::{for_each_run, Analyzer};
+use super::{for_each_run, Analyzer, Script};
+use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
 /// forms seen behind each term (for display).
@@ -27,32 +27,56 @@ pub trait TokenSession {
     }
 }
 
-/// Strings ↔ dense ids.
+/// Strings one after the other in one buffer.
 #[derive(Debug, Default)]
-struct Interner {
-    ids: FastMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
+struct Strings {
+    text: String,
+    ends: Vec<usize>,
 }
 
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
+impl Strings {
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.ends.len() as u32 - 1
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
     }
 }
 
-/// A cached word: its terms (a range of `Session::word_terms`) and how often it was seen.
+/// A cached word's terms: a range of `Session::word_terms`.
 #[derive(Debug, Clone, Copy)]
 struct Word {
     start: u32,
     len: u32,
-    count: u64,
 }
+
+/// What the hot loop needs of a word, kept in its slot of the word table (one cache line read per token).
+#[derive(Debug, Clone, Copy, Default)]
+struct WordSlot {
+    /// How often the word was seen.
+    count: u64,
+    /// Its one term id, or [`NO_TERM`] (a stop word), or [`MANY_TERMS`] (look in `word_info`).
+    term: u32,
+}
+
+const NO_TERM: u32 = u32::MAX;
+const MANY_TERMS: u32 = u32::MAX - 1;
+
+/// A script run found in a text, waiting in a batch for its lookup.
+#[derive(Debug, Clone, Copy)]
+struct PendingRun {
+    start: usize,
+    len: usize,
+    script: Script,
+    probe: Probe,
+}
+
+/// Runs looked up together; enough to overlap their cache misses, few enough to stay in L1.
+const BATCH: usize = 32;
 
 /// Glossary phrases starting with a term: indexes into `Session::phrases`, longest first.
 #[derive(Debug, Clone, Default)]
@@ -68,18 +92,21 @@ struct SessionPhrase {
 
 pub struct Session<'a> {
     analyzer: &'a Analyzer,
-    words: FastMap<Box<str>, u32>,
+    /// Every distinct script run seen; its id indexes `word_info`.
+    words: Interner<WordSlot>,
     word_info: Vec<Word>,
     /// (term id, surface id) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
     terms: Interner,
-    surfaces: Interner,
+    /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
+    surfaces: Strings,
     /// For each term id (grown on demand): the glossary phrases that start with it.
     starts: Vec<PhraseStarts>,
     phrases: Vec<SessionPhrase>,
     /// Term ids of the glossary concepts, sorted.
     concepts: Vec<u32>,
     raw: Vec<u32>,
+    batch: Vec<PendingRun>,
     ngram: String,
     nfc: String,
 }
@@ -88,28 +115,29 @@ impl<'a> Session<'a> {
     pub fn new(analyzer: &'a Analyzer) -> Session<'a> {
         let mut session = Session {
             analyzer,
-            words: FastMap::default(),
+            words: Interner::default(),
             word_info: Vec::new(),
             word_terms: Vec::new(),
             terms: Interner::default(),
-            surfaces: Interner::default(),
+            surfaces: Strings::default(),
             starts: Vec::new(),
             phrases: Vec::new(),
             concepts: Vec::new(),
             raw: Vec::new(),
+            batch: Vec::new(),
             ngram: String::new(),
             nfc: String::new(),
         };
         for p in &analyzer.phrases {
             let terms: Vec<u32> = p.terms.iter().map(|t| session.terms.id(t)).collect();
             let concept = session.terms.id(&p.concept);
-            let form = session.surfaces.id(&p.form);
+            let form = session.surfaces.push(&p.form);
             session.phrases.push(SessionPhrase { terms, concept, form, hits: 0 });
         }
         session.concepts = session.phrases.iter().map(|p| p.concept).collect();
         session.concepts.sort_unstable();
         session.concepts.dedup();
-        session.starts.resize(session.terms.strings.len(), PhraseStarts::default());
+        session.starts.resize(session.terms.len(), PhraseStarts::default());
         let mut order: Vec<u32> = (0..session.phrases.len() as u32).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(session.phrases[i as usize].terms.len()));
         for i in order {
@@ -119,20 +147,44 @@ impl<'a> Session<'a> {
         session
     }
 
-    /// The cached word for a script run, analyzing it the first time it is seen.
-    fn word(&mut self, run: &str, script: super::Script) -> usize {
-        if let Some(&w) = self.words.get(run) {
-            return w as usize;
-        }
+    /// Analyzes a word seen for the first time and caches its terms.
+    #[cold]
+    fn new_word(&mut self, run: &str, script: Script, probe: Probe) -> (u32, &mut WordSlot) {
         let start = self.word_terms.len() as u32;
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
-            word_terms.push((terms.id(term), surfaces.id(surface)));
+            word_terms.push((terms.id(term), surfaces.push(surface)));
         });
-        let index = self.word_info.len();
-        self.word_info.push(Word { start, len: self.word_terms.len() as u32 - start, count: 0 });
-        self.words.insert(run.into(), index as u32);
-        index
+        let len = self.word_terms.len() as u32 - start;
+        self.word_info.push(Word { start, len });
+        let term = match len {
+            0 => NO_TERM,
+            1 => self.word_terms[start as usize].0,
+            _ => MANY_TERMS,
+        };
+        self.words.insert(run, probe, WordSlot { count: 0, term });
+        self.words.find_mut(run, probe).expect("the word was just inserted")
+    }
+
+    /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`.
+    fn resolve(&mut self, text: &str, batch: &[PendingRun], sink: &mut Vec<u32>) {
+        for r in batch {
+            let run = &text[r.start..r.start + r.len];
+            let (w, slot) = match self.words.find_mut(run, r.probe) {
+                Some((w, slot)) => (w, slot),
+                None => self.new_word(run, r.script, r.probe),
+            };
+            slot.count += 1;
+            match slot.term {
+                NO_TERM => {}
+                MANY_TERMS => {
+                    let info = self.word_info[w as usize];
+                    let terms = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
+                    sink.extend(terms.iter().map(|&(t, _)| t));
+                }
+                term => sink.push(term),
+            }
+        }
     }
 
     /// Replaces glossary phrases in `raw` by their concepts, longest match first, into `out`.
@@ -143,8 +195,9 @@ impl<'a> Session<'a> {
             let t = raw[i] as usize;
             let matched = self.starts.get(t).and_then(|s| {
                 s.0.iter().copied().find(|&p| {
+                    // The first term is `t`; the rest compared inline (most candidates differ at the second).
                     let terms = &self.phrases[p as usize].terms;
-                    raw.len() - i >= terms.len() && raw[i..i + terms.len()] == terms[..]
+                    raw.len() - i >= terms.len() && terms[1..].iter().zip(&raw[i + 1..]).all(|(a, b)| a == b)
                 })
             });
             match matched {
@@ -181,7 +234,7 @@ impl<'a> Session<'a> {
                     if k > 0 {
                         self.ngram.push(' ');
                     }
-                    self.ngram.push_str(&self.terms.strings[id as usize]);
+                    self.ngram.push_str(self.terms.get(id));
                 }
                 let id = self.terms.id(&self.ngram);
                 out.push(id);
@@ -190,9 +243,23 @@ impl<'a> Session<'a> {
     }
 }
 
+/// Text of the characters below only is already NFC (none of them decomposes or combines): most texts, checked
+/// faster than by the general quick check.
+fn is_plainly_nfc_text(text: &str) -> bool {
+    text.is_ascii() || text.chars().all(is_plainly_nfc)
+}
+
+/// Characters that are NFC and never combine with a neighbour (quick check Yes, combining class 0): Latin before
+/// the combining marks, dashes, quotes and ellipsis, CJK punctuation, CJK ideographs, Hangul syllables, fullwidth
+/// forms. Pinned by a test against unicode-normalization.
+fn is_plainly_nfc(c: char) -> bool {
+    matches!(c, '\0'..='\u{2FF}' | '\u{2010}'..='\u{2027}' | '\u{3000}'..='\u{3029}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}' | '\u{FF01}'..='\u{FF5E}')
+}
+
 impl TokenSession for Session<'_> {
     fn tokens(&mut self, text: &str, out: &mut Vec<u32>) {
-        let text: Cow<str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        let text: Cow<str> = if is_plainly_nfc_text(text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
             Cow::Borrowed(text)
         } else {
             let mut nfc = std::mem::take(&mut self.nfc);
@@ -204,14 +271,23 @@ impl TokenSession for Session<'_> {
         let glossary = !self.phrases.is_empty();
         let mut raw = std::mem::take(&mut self.raw);
         raw.clear();
+        let sink = if glossary { &mut raw } else { &mut *out };
+        // Runs are looked up in batches, their slots prefetched as they are found: the lookups of a batch then
+        // overlap their cache misses instead of waiting for each in turn.
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.clear();
+        let base = text.as_ptr() as usize;
         for_each_run(&text, |run, script| {
-            let w = self.word(run, script);
-            let info = &mut self.word_info[w];
-            info.count += 1;
-            let terms = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
-            let sink = if glossary { &mut raw } else { &mut *out };
-            sink.extend(terms.iter().map(|&(t, _)| t));
+            let probe = Probe::new(run.as_bytes());
+            self.words.prefetch(probe);
+            batch.push(PendingRun { start: run.as_ptr() as usize - base, len: run.len(), script, probe });
+            if batch.len() == BATCH {
+                self.resolve(&text, &batch, sink);
+                batch.clear();
+            }
         });
+        self.resolve(&text, &batch, sink);
+        self.batch = batch;
         self.raw = raw;
         if glossary {
             self.apply_glossary(out);
@@ -223,25 +299,44 @@ impl TokenSession for Session<'_> {
     }
 
     fn term(&self, id: u32) -> &str {
-        &self.terms.strings[id as usize]
+        self.terms.get(id)
     }
 
     fn term_count(&self) -> usize {
-        self.terms.strings.len()
+        self.terms.len()
     }
 
     fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64)) {
-        for w in &self.word_info {
+        for (id, slot) in self.words.values() {
+            let w = self.word_info[id as usize];
             for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {
-                f(term, &self.surfaces.strings[surface as usize], w.count);
+                f(term, self.surfaces.get(surface), slot.count);
             }
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {
-            f(p.concept, &self.surfaces.strings[p.form as usize], p.hits);
+            f(p.concept, self.surfaces.get(p.form), p.hits);
         }
     }
 
     fn is_concept(&self, id: u32) -> bool {
         self.concepts.binary_search(&id).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_and_syllables_are_nfc() {
+        let all: String = ('\u{AC00}'..='\u{D7A3}').chain((0u8..0x80).map(char::from)).collect();
+        assert!(is_plainly_nfc_text(&all));
+        assert_eq!(is_nfc_quick(all.chars()), IsNormalized::Yes);
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plainly_nfc(c)) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "{c:?}");
+        }
+        // Conjoining jamo (NFD Hangul) are not, and take the general path.
+        assert!(!is_plainly_nfc_text("\u{1100}\u{1161}"));
     }
 }

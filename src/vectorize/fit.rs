@@ -82,7 +82,9 @@ fn idf_of(params: &TfidfParams, n: usize, df: u32) -> f64 {
 
 /// The counts over the kept columns (`column[old]`, `u32::MAX` when dropped), as a CSR matrix of f64.
 fn remap(counts: &Counts, column: &[u32], width: usize) -> CsMat<f64> {
-    let (mut indptr, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
+    let mut indptr = Vec::with_capacity(counts.n_docs() + 1);
+    indptr.push(0);
+    let (mut indices, mut values) = (Vec::with_capacity(counts.indices.len()), Vec::with_capacity(counts.values.len()));
     for d in 0..counts.n_docs() {
         let (a, b) = (counts.indptr[d], counts.indptr[d + 1]);
         for (&j, &c) in counts.indices[a..b].iter().zip(&counts.values[a..b]) {
@@ -98,18 +100,35 @@ fn remap(counts: &Counts, column: &[u32], width: usize) -> CsMat<f64> {
     CsMat::new((counts.n_docs(), width), indptr, indices, values)
 }
 
+/// Rows per parallel task when weighing: enough work to pay for the task.
+const ROWS_PER_TASK: usize = 512;
+
 impl TfidfModel {
     /// TF-IDF rows of raw count rows over this model's vocabulary.
     pub fn weigh(&self, raw: &CsMat<f64>) -> CsMat<f64> {
         let p = &self.params;
         let idf = &self.vocab.idf;
-        let rows: Vec<Vec<f64>> = raw
-            .outer_iterator()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|row| {
-                let mut w: Vec<f64> =
-                    row.iter().map(|(j, &c)| if p.sublinear_tf { c.ln() + 1.0 } else { c } * idf[j]).collect();
+        let indptr = raw.indptr();
+        let ptr = indptr.raw_storage();
+        let (indices, counts) = (raw.indices(), raw.data());
+        let mut data = vec![0.0; counts.len()];
+        // The rows' slices of `data`, in groups weighed in parallel (no copy: each task writes its own rows).
+        let mut tasks = Vec::new();
+        let mut rest = data.as_mut_slice();
+        for first in (0..raw.rows()).step_by(ROWS_PER_TASK) {
+            let last = (first + ROWS_PER_TASK).min(raw.rows());
+            let (head, tail) = rest.split_at_mut(ptr[last] - ptr[first]);
+            tasks.push((first, last, head));
+            rest = tail;
+        }
+        tasks.into_par_iter().for_each(|(first, last, out)| {
+            let base = ptr[first];
+            for r in first..last {
+                let (a, b) = (ptr[r], ptr[r + 1]);
+                let w = &mut out[a - base..b - base];
+                for ((x, &j), &c) in w.iter_mut().zip(&indices[a..b]).zip(&counts[a..b]) {
+                    *x = if p.sublinear_tf { c.ln() + 1.0 } else { c } * idf[j];
+                }
                 let norm = match p.norm {
                     Norm::L2 => w.iter().map(|x| x * x).sum::<f64>().sqrt(),
                     Norm::L1 => w.iter().map(|x| x.abs()).sum::<f64>(),
@@ -118,11 +137,9 @@ impl TfidfModel {
                 if norm > 0.0 && p.norm != Norm::None {
                     w.iter_mut().for_each(|x| *x /= norm);
                 }
-                w
-            })
-            .collect();
-        let data: Vec<f64> = rows.into_iter().flatten().collect();
-        CsMat::new(raw.shape(), raw.indptr().raw_storage().to_vec(), raw.indices().to_vec(), data)
+            }
+        });
+        CsMat::new(raw.shape(), ptr.to_vec(), indices.to_vec(), data)
     }
 
     /// TF-IDF rows of new texts with this model's vocabulary and IDF (fixed at fit time); unknown terms are

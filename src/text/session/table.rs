@@ -1,0 +1,265 @@
+//! Strings ↔ dense ids, for the analyzer's hot loop: an open-addressing table whose slots hold a word's first
+//! eight bytes, its length and hash bits, so a lookup of a word of up to eight bytes (most English words, every
+//! Hangul word of two syllables) is one slot compare, and longer words compare their bytes once the hash bits
+//! agree. Keys live in one arena: no allocation per string, and dropping a session frees a few vectors.
+//! (std's HashMap<Box<str>, u32> spent a third of the analyzer's time in SipHash/memcmp and in malloc/free.)
+
+/// A slot: `id == EMPTY` when free. `V` is what the caller keeps with each key, read in the same cache line.
+#[derive(Debug, Clone, Copy)]
+struct Slot<V> {
+    /// The key's first eight bytes, zero-padded, little-endian.
+    prefix: u64,
+    /// High hash bits in the top 24 bits, the key length (saturated at 255) in the low 8.
+    meta: u32,
+    id: u32,
+    value: V,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+/// A string interner: ids are given in insertion order, from 0, and each key carries a value `V`.
+#[derive(Debug)]
+pub struct Interner<V: Copy + Default = ()> {
+    slots: Vec<Slot<V>>,
+    /// Every key, one after the other.
+    arena: String,
+    /// `ends[id]`: where key `id` ends in `arena` (it starts where the previous one ends).
+    ends: Vec<usize>,
+}
+
+impl<V: Copy + Default> Default for Interner<V> {
+    fn default() -> Self {
+        Interner { slots: vec![Self::free(); 64], arena: String::new(), ends: Vec::new() }
+    }
+}
+
+/// A key looked up: its prefix, hash and slot metadata, computed once for the lookup and the insertion after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Probe {
+    prefix: u64,
+    hash: u64,
+    meta: u32,
+}
+
+impl Probe {
+    #[inline]
+    pub fn new(key: &[u8]) -> Probe {
+        let prefix = prefix(key);
+        let hash = hash(key, prefix);
+        Probe { prefix, hash, meta: ((hash >> 32) as u32 & !0xFF) | key.len().min(255) as u32 }
+    }
+}
+
+impl<V: Copy + Default> Interner<V> {
+    fn free() -> Slot<V> {
+        Slot { prefix: 0, meta: 0, id: EMPTY, value: V::default() }
+    }
+
+    /// How many strings have ids.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The string with this id.
+    #[inline]
+    pub fn get(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.arena[start..self.ends[id]]
+    }
+
+    /// Asks the CPU to start loading the slot where a lookup of `probe` starts.
+    #[inline]
+    pub fn prefetch(&self, probe: Probe) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let slot = &self.slots[probe.hash as usize & (self.slots.len() - 1)];
+            // SAFETY: SSE is part of every x86_64 target, and a prefetch only hints the cache (it reads nothing
+            // and cannot fault); the pointer is to a live slot anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot<V>).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = probe;
+    }
+
+    #[inline]
+    fn position(&self, key: &str, probe: Probe) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = probe.hash as usize & mask;
+        loop {
+            let slot = &self.slots[i];
+            if slot.id == EMPTY {
+                return Err(i);
+            }
+            if slot.prefix == probe.prefix
+                && slot.meta == probe.meta
+                && (key.len() <= 8 || same_tail(self.get(slot.id).as_bytes(), key.as_bytes()))
+            {
+                return Ok(i);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The id of `key`, if it has one.
+    #[inline]
+    pub fn find(&self, key: &str, probe: Probe) -> Option<u32> {
+        self.position(key, probe).ok().map(|i| self.slots[i].id)
+    }
+
+    /// The id of `key` and its value, if it has one.
+    #[inline]
+    pub fn find_mut(&mut self, key: &str, probe: Probe) -> Option<(u32, &mut V)> {
+        let i = self.position(key, probe).ok()?;
+        let slot = &mut self.slots[i];
+        Some((slot.id, &mut slot.value))
+    }
+
+    /// The id of `key`, giving it the next one if it has none.
+    pub fn id(&mut self, key: &str) -> u32 {
+        let probe = Probe::new(key.as_bytes());
+        match self.find(key, probe) {
+            Some(id) => id,
+            None => self.insert(key, probe, V::default()),
+        }
+    }
+
+    /// Gives `key`, known to have no id yet, the next one, with its value.
+    pub fn insert(&mut self, key: &str, probe: Probe, value: V) -> u32 {
+        if (self.ends.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let id = self.ends.len() as u32;
+        self.arena.push_str(key);
+        self.ends.push(self.arena.len());
+        self.place(Slot { prefix: probe.prefix, meta: probe.meta, id, value }, probe.hash);
+        id
+    }
+
+    /// Every id with its value, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = (u32, &V)> {
+        self.slots.iter().filter(|s| s.id != EMPTY).map(|s| (s.id, &s.value))
+    }
+
+    fn place(&mut self, slot: Slot<V>, hash: u64) {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        while self.slots[i].id != EMPTY {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    /// Doubles the slots (the table stays at most half full, so probe runs stay short).
+    fn grow(&mut self) {
+        let doubled = vec![Self::free(); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        for slot in old.into_iter().filter(|s| s.id != EMPTY) {
+            let hash = hash(self.get(slot.id).as_bytes(), slot.prefix);
+            self.place(slot, hash);
+        }
+    }
+}
+
+/// The first eight bytes of `key`, zero-padded, as a little-endian number.
+#[inline]
+fn prefix(key: &[u8]) -> u64 {
+    match key.len() {
+        8.. => u64::from_le_bytes(key[..8].try_into().expect("eight bytes")),
+        4..=7 => {
+            // Two overlapping four-byte loads; the bytes they share are equal, so `|` joins them.
+            let lo = u32::from_le_bytes(key[..4].try_into().expect("four bytes")) as u64;
+            let hi = u32::from_le_bytes(key[key.len() - 4..].try_into().expect("four bytes")) as u64;
+            lo | hi << ((key.len() - 4) * 8)
+        }
+        1..=3 => key.iter().rev().fold(0, |acc, &b| acc << 8 | b as u64),
+        0 => 0,
+    }
+}
+
+/// Whether two keys longer than eight bytes, whose first eight bytes are equal, are equal: compared eight bytes
+/// at a time inline (a call to memcmp cost more than the comparison for words this short).
+#[inline]
+fn same_tail(stored: &[u8], key: &[u8]) -> bool {
+    if stored.len() != key.len() {
+        return false;
+    }
+    let (mut a, mut b) = (stored[8..].chunks_exact(8), key[8..].chunks_exact(8));
+    if !a.by_ref().zip(b.by_ref()).all(|(x, y)| x == y) {
+        return false;
+    }
+    prefix(a.remainder()) == prefix(b.remainder())
+}
+
+/// Folded multiply: the high and low halves of the 128-bit product, xored (as in foldhash and wyhash).
+#[inline]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = a as u128 * b as u128;
+    p as u64 ^ (p >> 64) as u64
+}
+
+const K0: u64 = 0x243f_6a88_85a3_08d3;
+const K1: u64 = 0x1319_8a2e_0370_7344;
+
+/// A fast, well-mixed hash of short keys; the input is an analyzer's own words, not an adversary's.
+#[inline]
+fn hash(key: &[u8], prefix: u64) -> u64 {
+    let mut h = fold_mul(prefix ^ K0, K1 ^ key.len() as u64);
+    if key.len() > 8 {
+        let rest = &key[8..];
+        let mut chunks = rest.chunks_exact(8);
+        for chunk in &mut chunks {
+            h = fold_mul(h ^ u64::from_le_bytes(chunk.try_into().expect("eight bytes")), K0);
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            h = fold_mul(h ^ self::prefix(tail), K1);
+        }
+    }
+    fold_mul(h, K0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_dense_and_stable_across_growth() {
+        let mut t: Interner = Interner::default();
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}{}", "x".repeat(i % 13))).collect();
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(t.id(w), i as u32);
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(t.id(w), i as u32);
+            assert_eq!(t.get(i as u32), w);
+        }
+        assert_eq!(t.len(), 5000);
+    }
+
+    #[test]
+    fn keys_that_share_a_prefix_or_differ_by_padding_are_distinct() {
+        let mut t: Interner = Interner::default();
+        let keys = ["ab", "ab\0", "abcdefgh", "abcdefghi", "abcdefghj", "동맹", "동맹의", "", "a"];
+        let ids: Vec<u32> = keys.iter().map(|k| t.id(k)).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(t.find("abcdefghi", Probe::new(b"abcdefghi")), Some(3));
+        assert_eq!(t.find("abcdefghk", Probe::new(b"abcdefghk")), None);
+        assert!(same_tail(b"abcdefgh12345678x", b"abcdefgh12345678x"));
+        assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678y"));
+        assert!(!same_tail(b"abcdefgh12345679x", b"abcdefgh12345678x"));
+        assert!(!same_tail(b"abcdefgh1", b"abcdefgh12"));
+    }
+
+    #[test]
+    fn prefix_is_the_zero_padded_bytes() {
+        for len in 0..=9 {
+            let key: Vec<u8> = (1..=len as u8).collect();
+            let mut padded = [0u8; 8];
+            let n = len.min(8);
+            padded[..n].copy_from_slice(&key[..n]);
+            assert_eq!(prefix(&key), u64::from_le_bytes(padded), "{len}");
+        }
+    }
+}
