@@ -237,36 +237,45 @@ fn ascii_words(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str,
     }
 }
 
-/// The words of a piece made only of Hangul syllables and ASCII punctuation that never joins two letters: its
-/// runs of syllables, which is what UAX #29 (syllables are ALetter, such punctuation breaks and is dropped) and
-/// `split_scripts` make of it. Returns false, having emitted nothing, for any other piece (the slow path takes
-/// it): most Korean text is such pieces, and the general state machine costs more than the rest of the chain.
+/// The words of a piece made only of Hangul syllables, ASCII digits, CJK ideographs, and punctuation that never
+/// joins two words (ASCII punctuation but `.` `'` `:` `,` `;` `_`, and `·` `…` `“` `”`): its runs of syllables
+/// (Hangul), runs of digits (Digits) and single ideographs (Other). That is what UAX #29 (syllables are ALetter,
+/// digits Numeric, ideographs break on both sides) and `split_scripts` make of such a piece; a test pins it.
+/// Returns false, having emitted nothing, for any other piece (the general path takes it): most Korean text is
+/// such pieces, and the general state machine costs more than the rest of the chain.
 fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
-    let simple = piece
-        .chars()
-        .all(|c| is_syllable(c) || (c.is_ascii_punctuation() && !matches!(c, '.' | '\'' | ':' | ',' | ';' | '_')));
-    if !simple {
+    if !piece.chars().all(|c| fast_kind(c).is_some()) {
         return false;
     }
-    let mut run: Option<usize> = None;
+    let mut run: Option<(usize, Script)> = None;
     for (i, c) in piece.char_indices() {
-        match (run, is_syllable(c)) {
-            (None, true) => run = Some(i),
-            (Some(s), false) => {
-                emit(&piece[s..i], Script::Hangul);
-                run = None;
+        let kind = fast_kind(c).flatten();
+        if let Some((s, script)) = run {
+            if kind == Some(script) && script != Script::Other {
+                continue;
             }
-            _ => {}
+            emit(&piece[s..i], script);
         }
+        run = kind.map(|k| (i, k));
     }
-    if let Some(s) = run {
-        emit(&piece[s..], Script::Hangul);
+    if let Some((s, script)) = run {
+        emit(&piece[s..], script);
     }
     true
 }
 
-fn is_syllable(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+/// For the fast path: `Some(Some(script))` for a word character, `Some(None)` for a separator, `None` for a
+/// character the fast path does not handle.
+fn fast_kind(c: char) -> Option<Option<Script>> {
+    match c {
+        '\u{AC00}'..='\u{D7A3}' => Some(Some(Script::Hangul)),
+        '0'..='9' => Some(Some(Script::Digits)),
+        '\u{4E00}'..='\u{9FFF}' => Some(Some(Script::Other)),
+        '.' | '\'' | ':' | ',' | ';' | '_' => None,
+        '·' | '…' | '“' | '”' => Some(None),
+        c if c.is_ascii_punctuation() => Some(None),
+        _ => None,
+    }
 }
 
 fn script_of(c: char) -> Option<Script> {
@@ -360,10 +369,27 @@ mod tests {
             "힣가".into(),
             "가…".into(),
             "北핵".into(),
+            "美中…북한".into(),
+            "2021년".into(),
+            "제1차·2차".into(),
+            "한·미·일".into(),
+            "·한·".into(),
+            "“동맹”".into(),
+            "北美1".into(),
+            "1·2".into(),
+            "10%↑".into(),
         ];
+        for c in ['·', '…', '“', '”', '北', '0', '美'] {
+            pieces.push(format!("통일{c}안보{c}{c}1{c}"));
+            pieces.push(format!("{c}가{c}"));
+        }
         // Every ASCII character between and after syllables, and syllables from the whole block.
         for b in 0x21u8..0x7F {
             pieces.push(format!("통일{}안보{}", b as char, b as char));
+        }
+        for code in (0x4E00u32..=0x9FFF).step_by(31) {
+            let c = char::from_u32(code).unwrap();
+            pieces.push(format!("{c}{c}가1{c}"));
         }
         for code in (0xAC00u32..=0xD7A3).step_by(97) {
             let c = char::from_u32(code).unwrap();
