@@ -3,27 +3,14 @@
 //! and Korean (YNAT headlines). `cargo bench --bench vectorize`; skipped with a message where ../shared/data is
 //! absent.
 
-use std::path::Path;
+mod common;
 
+use common::{texts, KCNA_STORIES, UN_SPEECHES, YNAT_HEADLINES};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hanmi::corpus::{Corpus, ReadOptions};
 use hanmi::text::{Analyzer, AnalyzerConfig};
 use hanmi::vectorize::{count, fit, TfidfParams};
 
-const CORPORA: [(&str, &str); 3] = [
-    ("en_kcna_stories", "../shared/data/kcna/kcna_stories_en_2011_2012.csv"),
-    ("en_ungd_speeches", "../shared/data/ungd/ungdc_6countries_1946_2024.csv"),
-    ("ko_ynat_headlines", "../shared/data/ynat/klue_ynat_20k.csv"),
-];
-
-fn texts(path: &str) -> Option<Vec<String>> {
-    if !Path::new(path).exists() {
-        eprintln!("skipping {path}: ../shared/data is absent");
-        return None;
-    }
-    let corpus = Corpus::read(&[path.into()], &ReadOptions::default()).expect("corpus reads");
-    Some(corpus.records.into_iter().map(|r| r.text).collect())
-}
+const CORPORA: [(&str, &str); 3] = [KCNA_STORIES, UN_SPEECHES, YNAT_HEADLINES];
 
 fn vectorize(c: &mut Criterion) {
     let analyzer = Analyzer::new(&AnalyzerConfig::default()).expect("analyzer builds");
