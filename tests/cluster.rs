@@ -103,6 +103,10 @@ fn the_demo_run_is_deterministic_and_names_its_clusters() {
         let (x, y) = (std::fs::read(a.path().join(file)).unwrap(), std::fs::read(b.path().join(file)).unwrap());
         assert!(x == y, "{file} differs between 1 and 2 threads");
     }
+    // The demo's own `theme` column is kept beside hanmi's, not hidden by it.
+    let documents = std::fs::read_to_string(a.path().join("documents.csv")).unwrap();
+    let header: Vec<&str> = documents.lines().next().unwrap().split(',').collect();
+    assert!(header.contains(&"theme") && header.contains(&"input_theme"), "{header:?}");
     let clusters = std::fs::read_to_string(a.path().join("clusters.csv")).unwrap();
     let named = clusters.lines().skip(1).filter(|l| !l.contains(",other,")).count();
     assert!(named * 2 >= clusters.lines().count() - 1, "most clusters get a theme:\n{clusters}");

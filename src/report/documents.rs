@@ -48,9 +48,12 @@ pub fn write_documents(path: &Path, records: &[Record], stage_columns: &[Column]
     let mut header: Vec<&str> = vec!["id", "title", "date", "year", "lang"];
     header.extend(stage_columns.iter().map(|c| c.name.as_str()));
     header.extend(fixed);
-    // An extra field named like a column above is written once, in its place above.
-    let extra: Vec<&str> = extra.into_iter().filter(|e| !header.contains(e)).collect();
-    header.extend(extra.iter().copied());
+    // An input field named like a column above (a `theme` or `cluster` column of the user's own) is kept, as
+    // `input_<name>`, so neither hides the other.
+    let extra: Vec<&str> = extra.into_iter().collect();
+    let extra_names: Vec<String> =
+        extra.iter().map(|e| if header.contains(e) { format!("input_{e}") } else { e.to_string() }).collect();
+    header.extend(extra_names.iter().map(String::as_str));
     super::write_csv(path, &header, |w| {
         for (i, r) in records.iter().enumerate() {
             let mut row: Vec<String> = vec![
