@@ -12,7 +12,7 @@ fn metrics(dir: &std::path::Path) -> BTreeMap<String, f64> {
 }
 
 /// scikit-learn's clustering example reaches V 0.414 / ARI 0.315 (LSA + k-means); its best setting 0.431 / 0.341.
-/// hanmi's defaults, mean of 5 seeds, measured 0.427 / 0.388: the test holds them to 0.42 / 0.35.
+/// hanmi's defaults, mean of 5 seeds, measured 0.432 / 0.388; the target is 0.43 / 0.35.
 #[test]
 fn twenty_newsgroups_beats_scikit_learns_example() {
     let Some(csv) = shared_data("20ng/20ng_sklearn_kmeans_example_4cat.csv") else { return };
@@ -28,7 +28,24 @@ fn twenty_newsgroups_beats_scikit_learns_example() {
         ari += m["adjusted_rand"] / 5.0;
     }
     eprintln!("20NG k=4, mean of 5 seeds: V-measure {v:.3}, ARI {ari:.3}");
-    assert!(v >= 0.42 && ari >= 0.35, "V {v:.3} ARI {ari:.3}");
+    assert!(v >= 0.43 && ari >= 0.35, "V {v:.3} ARI {ari:.3}");
+}
+
+/// Korean headlines, 7 topics: scikit-learn's LSA + k-means reaches V 0.189 (0.245 fed Kiwi's morphemes).
+#[test]
+fn ynat_headlines_beat_scikit_learn_with_kiwi() {
+    let Some(csv) = shared_data("ynat/klue_ynat_20k.csv") else { return };
+    let mut v = 0.0;
+    for seed in 0..3 {
+        let out = tempfile::tempdir().unwrap();
+        let seed = seed.to_string();
+        let args = ["eval", "--input", csv.to_str().unwrap(), "--label-col", "label", "--k", "7", "--seed", &seed];
+        let run = hanmi(&[&args[..], &["--out", out.path().to_str().unwrap()]].concat());
+        assert!(run.status.success(), "{}", stderr(&run));
+        v += metrics(out.path())["v_measure"] / 3.0;
+    }
+    eprintln!("YNAT k=7, mean of 3 seeds: V-measure {v:.3}");
+    assert!(v >= 0.25, "V {v:.3}");
 }
 
 #[test]

@@ -54,9 +54,16 @@ pub struct ClusterConfig {
     pub top_terms: usize,
     /// Themes added to the built-in lexicon (same id: replaces it).
     pub extra_themes: Vec<Theme>,
+    /// Word n-grams of the features clustered on (the analyzer's `[text]` options hold for everything else).
+    pub ngram_range: (usize, usize),
+    /// Cluster on Korean stems as syllable bigrams, so compounds (한미동맹, 방위비분담금) share features with their
+    /// parts.
+    pub korean_bigrams: bool,
 }
 
 impl Default for ClusterConfig {
+    /// Word bigrams and Korean syllable bigrams: measured in the README, they lift V-measure on the 20 Newsgroups
+    /// sample (0.427 → 0.432) and on the YNAT headlines (0.247 → 0.270), the same defaults for both.
     fn default() -> Self {
         ClusterConfig {
             k: KChoice::Auto,
@@ -65,6 +72,8 @@ impl Default for ClusterConfig {
             runs: 10,
             top_terms: 10,
             extra_themes: Vec::new(),
+            ngram_range: (1, 2),
+            korean_bigrams: true,
         }
     }
 }
@@ -264,7 +273,22 @@ pub fn record_top_terms(v: &Vectorized, n: usize) -> Vec<String> {
         .map(|row| {
             let mut w: Vec<(usize, f64)> = row.iter().map(|(j, &x)| (j, x)).collect();
             w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            w.iter().take(n).map(|&(j, _)| v.model.vocab.display[j].as_str()).collect::<Vec<_>>().join("; ")
+            distinct_displays(w.iter().map(|&(j, _)| j), &v.model.vocab.display, n).join("; ")
         })
         .collect()
+}
+
+/// The first `n` distinct display forms of the given columns (two Korean syllable bigrams of one stem read the
+/// same).
+pub fn distinct_displays(columns: impl Iterator<Item = usize>, display: &[String], n: usize) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for j in columns {
+        if out.len() == n {
+            break;
+        }
+        if !out.contains(&display[j].as_str()) {
+            out.push(&display[j]);
+        }
+    }
+    out
 }

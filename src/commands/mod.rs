@@ -114,7 +114,8 @@ impl Filter {
     }
 }
 
-/// Reads every record's text through the analyzer and fits the TF-IDF model with the run's options. A corpus
+/// Reads every record's text through the analyzer (with the cluster stage's feature options) and fits the TF-IDF
+/// model with the run's options; returns the plain analyzer too, for theme names. A corpus
 /// too small for the document-frequency bounds (two records cannot hold a term in 2 records and in at most
 /// half of them) is vectorized without them, and `warnings` says so.
 pub fn analyze_and_vectorize(
@@ -126,8 +127,14 @@ pub fn analyze_and_vectorize(
     use crate::vectorize::{DfBound, TfidfParams};
     let analyzer = crate::text::Analyzer::new(&config.text)?;
     warnings.extend(analyzer.warnings().iter().cloned());
+    // The features clustered on: the analyzer's, with the cluster stage's n-grams and Korean bigrams.
+    let features = crate::text::Analyzer::new(&crate::text::AnalyzerConfig {
+        ngram_range: config.cluster.ngram_range,
+        korean_bigrams: config.cluster.korean_bigrams,
+        ..config.text.clone()
+    })?;
     let texts: Vec<&str> = corpus.records.iter().map(|r| r.text.as_str()).collect();
-    let counts = timings.time("analyze", || crate::vectorize::count(&analyzer, &texts));
+    let counts = timings.time("analyze", || crate::vectorize::count(&features, &texts));
     let vectorized = timings.time("vectorize", || match crate::vectorize::fit(&counts, &config.vectorize) {
         Ok(v) => Ok(v),
         Err(e) if counts.n_docs() < 20 => {
@@ -165,7 +172,8 @@ pub fn write_cluster_reports(
         ],
         |w| {
             for (i, cl) in c.clusters.iter().enumerate() {
-                let top: Vec<&str> = cl.top_terms.iter().map(|&(j, _)| vocab.display[j].as_str()).collect();
+                let top =
+                    crate::cluster::distinct_displays(cl.top_terms.iter().map(|&(j, _)| j), &vocab.display, usize::MAX);
                 let ids: Vec<&str> = cl.representatives.iter().map(|&r| records[r].id.as_str()).collect();
                 let titles: Vec<String> = cl
                     .representatives

@@ -223,12 +223,15 @@ fn remap_rows(share: &Share, map: &[u32]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
     (share.indptr.clone(), indices, values)
 }
 
-/// An n-gram has no surface of its own: its words' display forms, joined.
+/// An n-gram has no surface of its own: its words' display forms, joined. Neighbours that read the same (two
+/// syllable bigrams of one Korean stem, 사거 거리 → 사거리) are shown once.
 fn ngram_display(term: &str, all: &[&str], best: &[Option<(&str, u64)>]) -> String {
-    term.split(' ')
+    let mut parts: Vec<&str> = term
+        .split(' ')
         .map(|part| all.binary_search(&part).ok().and_then(|g| best[g]).map_or(part, |(s, _)| s))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    parts.dedup();
+    parts.join(" ")
 }
 
 #[cfg(test)]
