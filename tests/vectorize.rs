@@ -74,6 +74,11 @@ fn a_saved_model_applied_to_records_gives_the_fitted_rows() {
     let rows = |p: &Path| -> Vec<String> {
         std::fs::read_to_string(p.join("tfidf.mtx")).unwrap().lines().skip(3).map(String::from).collect()
     };
+    // documents.csv is written while the records still hold their text: none of the demo records is empty.
+    let documents = std::fs::read_to_string(dir.path().join("all/documents.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(documents.as_bytes());
+    let empty = reader.headers().unwrap().iter().position(|h| h == "empty_text").unwrap();
+    assert!(reader.records().all(|r| &r.unwrap()[empty] == "false"), "records flagged empty");
     let (all, en) = (rows(&dir.path().join("all")), rows(&dir.path().join("en")));
     // The English file comes first in the folder, so its rows are the first rows of the whole.
     let n_en = en.iter().map(|l| l.split(' ').next().unwrap().parse::<usize>().unwrap()).max().unwrap();

@@ -39,6 +39,11 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     let mut timings = Timings::default();
     let mut corpus = timings.time("read", || opts.common.read(&opts.inputs))?;
     let analyzer = Analyzer::new(&config.text)?;
+    let mut out = ReportDir::create(&opts.out)?;
+    // documents.csv first, while the records still hold their text (it says which records have none).
+    let started = std::time::Instant::now();
+    report::write_documents(&out.file("documents.csv"), &corpus.records, &[])?;
+    let mut write_seconds = started.elapsed().as_secs_f64();
     // The raw text is not kept once it is counted: only the counts go on.
     let texts: Vec<String> = corpus.records.iter_mut().map(|r| std::mem::take(&mut r.text)).collect();
     let counts = timings.time("analyze", || vectorize::count(&analyzer, &texts));
@@ -57,11 +62,9 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
         })
     })?;
     drop(counts);
-    let mut out = ReportDir::create(&opts.out)?;
     let started = std::time::Instant::now();
     vectorize::write_vocabulary(&out.file("vocab.csv"), &model.vocab, &tfidf)?;
     vectorize::write_matrix_market(&out.file("tfidf.mtx"), &tfidf)?;
-    report::write_documents(&out.file("documents.csv"), &corpus.records, &[])?;
     if let Some(path) = &opts.save_model {
         SavedModel {
             hanmi_version: env!("CARGO_PKG_VERSION").into(),
@@ -70,7 +73,8 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
         }
         .save(path)?;
     }
-    timings.add("write", started.elapsed().as_secs_f64());
+    write_seconds += started.elapsed().as_secs_f64();
+    timings.add("write", write_seconds);
     let mut manifest =
         Manifest::new("vectorize", &serde_json::json!({ "text": config.text, "vectorize": model.params }), &corpus);
     manifest.notes.insert(
