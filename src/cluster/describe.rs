@@ -8,7 +8,7 @@ use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
-use crate::text::Analyzer;
+use crate::text::{Analyzer, TokenSession, Tokenize};
 
 /// The built-in theme lexicon, `data/builtin/themes.toml`.
 pub const BUILTIN_THEMES: &str = include_str!("../../data/builtin/themes.toml");
@@ -58,9 +58,10 @@ impl ThemeLexicon {
         }
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         let mut skipped = Vec::new();
+        let mut session = analyzer.session();
         for (i, theme) in themes.iter().enumerate() {
             for form in &theme.terms {
-                let terms = analyzer.analyze(form);
+                let terms = session.terms(form);
                 if terms.is_empty() {
                     skipped.push(format!("theme {}: the term {form:?} has no words left after analysis", theme.id));
                     continue;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::CommonOptions;
-use crate::text::Analyzer;
+use crate::text::{Analyzer, TokenSession, Tokenize};
 
 #[derive(Debug, Clone)]
 pub struct TokensOptions {
@@ -33,10 +33,13 @@ pub fn tokens(opts: &TokensOptions) -> Result<()> {
     let lines: Vec<String> = corpus
         .records
         .par_iter()
-        .map(|r| {
-            let line = serde_json::json!({ "id": r.id, "lang": r.lang(), "tokens": analyzer.analyze(&r.text) });
-            line.to_string()
-        })
+        .map_init(
+            || analyzer.session(),
+            |session, r| {
+                let line = serde_json::json!({ "id": r.id, "lang": r.lang(), "tokens": session.terms(&r.text) });
+                line.to_string()
+            },
+        )
         .collect();
     let write = |w: &mut dyn Write| -> Result<()> {
         for line in &lines {

@@ -151,10 +151,7 @@ impl Analyzer {
 
     /// The features of `text` as owned strings, in text order.
     pub fn analyze(&self, text: &str) -> Vec<String> {
-        let mut session = self.session();
-        let mut ids = Vec::new();
-        session.tokens(text, &mut ids);
-        ids.iter().map(|&id| session.term(id).to_string()).collect()
+        self.session().terms(text)
     }
 
     /// The terms of a text by the word steps alone (no glossary, no n-grams).

@@ -25,6 +25,13 @@ pub trait TokenSession {
     fn is_concept(&self, _id: u32) -> bool {
         false
     }
+    /// The features of `text` as owned strings, in text order. Opening a session costs far more than using
+    /// one, so callers with many texts keep one session (per thread) and call this on it.
+    fn terms(&mut self, text: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        self.tokens(text, &mut ids);
+        ids.iter().map(|&id| self.term(id).to_string()).collect()
+    }
 }
 
 /// Strings one after the other in one buffer.
