@@ -116,27 +116,30 @@ pub fn class_tfidf(counts: &CsMat<f64>, labels: &[Option<usize>], k: usize) -> V
         }
     }
     let totals: Vec<f64> = sums.iter().map(|s| s.iter().sum()).collect();
-    let nonempty = totals.iter().filter(|&&t| t > 0.0).count().max(1);
-    let mean = totals.iter().sum::<f64>() / nonempty as f64;
+    let nonempty = totals.iter().filter(|&&t| t > 0.0).count();
     let mut f = vec![0.0; counts.cols()];
     for s in &sums {
         for (fj, x) in f.iter_mut().zip(s) {
             *fj += x;
         }
     }
+    let idf = class_idf(&f, nonempty);
     sums.iter()
         .zip(&totals)
         .map(|(s, &total)| {
-            let mut w: Vec<(usize, f64)> = s
-                .iter()
-                .enumerate()
-                .filter(|(_, &x)| x > 0.0)
-                .map(|(j, &x)| (j, x / total * (1.0 + mean / f[j]).ln()))
-                .collect();
+            let mut w: Vec<(usize, f64)> =
+                s.iter().enumerate().filter(|(_, &x)| x > 0.0).map(|(j, &x)| (j, x / total * idf[j])).collect();
             w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             w
         })
         .collect()
+}
+
+/// The idf of class-based TF-IDF: `ln(1 + A / f_t)`, with `f_t` the term's count over all classes and `A` the
+/// mean number of term occurrences per class (`classes` classes hold them); 0 for a term that never occurs.
+pub fn class_idf(term_totals: &[f64], classes: usize) -> Vec<f64> {
+    let mean = term_totals.iter().sum::<f64>() / classes.max(1) as f64;
+    term_totals.iter().map(|&f| if f > 0.0 { (1.0 + mean / f).ln() } else { 0.0 }).collect()
 }
 
 /// The `n` records of each cluster nearest its centroid (cosine on the LSA rows), nearest first.

@@ -9,7 +9,7 @@ pub mod metrics;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-pub use describe::{class_tfidf, Theme, ThemeLexicon};
+pub use describe::{class_idf, class_tfidf, Theme, ThemeLexicon};
 pub use kmeans::KScore;
 
 use crate::corpus::Lang;

@@ -51,8 +51,7 @@ pub fn era_cluster_terms(
         clusters.iter().for_each(|&c| seen[c] = true);
         seen.iter().filter(|&&s| s).count()
     };
-    let mean_per_cluster = corpus_total / distinct_clusters as f64;
-    let idf: Vec<f64> = corpus.iter().map(|&f| if f > 0.0 { (1.0 + mean_per_cluster / f).ln() } else { 0.0 }).collect();
+    let idf = crate::cluster::class_idf(&corpus, distinct_clusters);
     for group in group_by_era(table, eras)? {
         let docs = group.records.len() as f64;
         for cluster in 0..cluster_count {
