@@ -1,14 +1,14 @@
 //! Strings ↔ dense ids, for the analyzer's hot loop: an open-addressing table whose slots hold a word's first
-//! eight bytes, its length and hash bits, so a lookup of a word of up to eight bytes (most English words, every
-//! Hangul word of two syllables) is one slot compare, and longer words compare their bytes once the hash bits
-//! agree. Keys live in one arena: no allocation per string, and dropping a session frees a few vectors.
+//! sixteen bytes, its length and hash bits, so a lookup of a word of up to sixteen bytes (nearly every English
+//! word, Hangul words of up to five syllables) is one slot compare, with no read of the key elsewhere; longer
+//! words compare the rest of their bytes once the hash bits agree. Keys live in one arena: no allocation per string, and dropping a session frees a few vectors.
 //! (std's HashMap<Box<str>, u32> spent a third of the analyzer's time in SipHash/memcmp and in malloc/free.)
 
 /// A slot: `id == EMPTY` when free. `V` is what the caller keeps with each key, read in the same cache line.
 #[derive(Debug, Clone, Copy)]
 struct Slot<V> {
-    /// The key's first eight bytes, zero-padded, little-endian.
-    prefix: u64,
+    /// The key's first sixteen bytes, zero-padded, as two little-endian numbers.
+    head: [u64; 2],
     /// High hash bits in the top 24 bits, the key length (saturated at 255) in the low 8.
     meta: u32,
     id: u32,
@@ -36,7 +36,7 @@ impl<V: Copy + Default> Default for Interner<V> {
 /// A key looked up: its prefix, hash and slot metadata, computed once for the lookup and the insertion after it.
 #[derive(Debug, Clone, Copy)]
 pub struct Probe {
-    prefix: u64,
+    head: [u64; 2],
     hash: u64,
     meta: u32,
 }
@@ -44,15 +44,16 @@ pub struct Probe {
 impl Probe {
     #[inline]
     pub fn new(key: &[u8]) -> Probe {
-        let prefix = prefix(key);
-        let hash = hash(key, prefix);
-        Probe { prefix, hash, meta: ((hash >> 32) as u32 & !0xFF) | key.len().min(255) as u32 }
+        let first = prefix(key);
+        let second = if key.len() > 8 { prefix(&key[8..key.len().min(16)]) } else { 0 };
+        let hash = hash(key, first);
+        Probe { head: [first, second], hash, meta: ((hash >> 32) as u32 & !0xFF) | key.len().min(255) as u32 }
     }
 }
 
 impl<V: Copy + Default> Interner<V> {
     fn free() -> Slot<V> {
-        Slot { prefix: 0, meta: 0, id: EMPTY, value: V::default() }
+        Slot { head: [0; 2], meta: 0, id: EMPTY, value: V::default() }
     }
 
     /// How many strings have ids.
@@ -92,9 +93,9 @@ impl<V: Copy + Default> Interner<V> {
             if slot.id == EMPTY {
                 return Err(i);
             }
-            if slot.prefix == probe.prefix
+            if slot.head == probe.head
                 && slot.meta == probe.meta
-                && (key.len() <= 8 || same_tail(self.get(slot.id).as_bytes(), key.as_bytes()))
+                && (key.len() <= 16 || same_tail(self.get(slot.id).as_bytes(), key.as_bytes()))
             {
                 return Ok(i);
             }
@@ -133,7 +134,7 @@ impl<V: Copy + Default> Interner<V> {
         let id = self.ends.len() as u32;
         self.arena.push_str(key);
         self.ends.push(self.arena.len());
-        self.place(Slot { prefix: probe.prefix, meta: probe.meta, id, value }, probe.hash);
+        self.place(Slot { head: probe.head, meta: probe.meta, id, value }, probe.hash);
         id
     }
 
@@ -156,7 +157,7 @@ impl<V: Copy + Default> Interner<V> {
         let doubled = vec![Self::free(); self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, doubled);
         for slot in old.into_iter().filter(|s| s.id != EMPTY) {
-            let hash = hash(self.get(slot.id).as_bytes(), slot.prefix);
+            let hash = hash(self.get(slot.id).as_bytes(), slot.head[0]);
             self.place(slot, hash);
         }
     }
@@ -178,14 +179,14 @@ fn prefix(key: &[u8]) -> u64 {
     }
 }
 
-/// Whether two keys longer than eight bytes, whose first eight bytes are equal, are equal: compared eight bytes
-/// at a time inline (a call to memcmp cost more than the comparison for words this short).
+/// Whether two keys longer than sixteen bytes, whose first sixteen bytes are equal, are equal: compared eight
+/// bytes at a time inline (a call to memcmp cost more than the comparison for words this short).
 #[inline]
 fn same_tail(stored: &[u8], key: &[u8]) -> bool {
     if stored.len() != key.len() {
         return false;
     }
-    let (mut a, mut b) = (stored[8..].chunks_exact(8), key[8..].chunks_exact(8));
+    let (mut a, mut b) = (stored[16..].chunks_exact(8), key[16..].chunks_exact(8));
     if !a.by_ref().zip(b.by_ref()).all(|(x, y)| x == y) {
         return false;
     }
@@ -241,15 +242,33 @@ mod tests {
     #[test]
     fn keys_that_share_a_prefix_or_differ_by_padding_are_distinct() {
         let mut t: Interner = Interner::default();
-        let keys = ["ab", "ab\0", "abcdefgh", "abcdefghi", "abcdefghj", "동맹", "동맹의", "", "a"];
+        let keys = [
+            "ab",
+            "ab\0",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghj",
+            "abcdefgh12345678",
+            "abcdefgh12345679",
+            "abcdefgh12345678x",
+            "abcdefgh12345678y",
+            "abcdefgh12345678x12345678z",
+            "동맹",
+            "동맹의",
+            "한미동맹강화의",
+            "",
+            "a",
+        ];
         let ids: Vec<u32> = keys.iter().map(|k| t.id(k)).collect();
-        assert_eq!(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(ids, (0..keys.len() as u32).collect::<Vec<_>>());
         assert_eq!(t.find("abcdefghi", Probe::new(b"abcdefghi")), Some(3));
         assert_eq!(t.find("abcdefghk", Probe::new(b"abcdefghk")), None);
+        assert_eq!(t.find("abcdefgh12345678x12345678z", Probe::new(b"abcdefgh12345678x12345678z")), Some(9));
+        assert_eq!(t.find("abcdefgh12345678x12345678w", Probe::new(b"abcdefgh12345678x12345678w")), None);
         assert!(same_tail(b"abcdefgh12345678x", b"abcdefgh12345678x"));
         assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678y"));
-        assert!(!same_tail(b"abcdefgh12345679x", b"abcdefgh12345678x"));
-        assert!(!same_tail(b"abcdefgh1", b"abcdefgh12"));
+        assert!(!same_tail(b"abcdefgh12345678x12345678a", b"abcdefgh12345678x12345678b"));
+        assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678xy"));
     }
 
     #[test]
