@@ -55,10 +55,7 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
                 let tfidf = saved.model.weigh(&raw);
                 (saved.model, tfidf)
             }
-            None => {
-                let v = vectorize::fit(&counts, &opts.params)?;
-                (v.model, v.tfidf)
-            }
+            None => vectorize::fit_tfidf(&counts, &opts.params)?,
         })
     })?;
     drop(counts);

@@ -1,5 +1,7 @@
 //! Document-frequency bounds, IDF and weighting, as scikit-learn's TfidfVectorizer computes them.
 
+use std::ops::Range;
+
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use sprs::CsMat;
@@ -30,15 +32,28 @@ fn term_lang(term: &str, concept: bool) -> &'static str {
 }
 
 /// Fits the model on counted documents: keeps the terms within the df bounds (and the `max_features` most
-/// frequent), fixes the IDF, and weighs the rows.
+/// frequent), fixes the IDF, and weighs the rows; the raw counts of the kept terms come along.
 pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
+    let (model, column) = fit_model(counts, params)?;
+    let (raw, tfidf) = rayon::join(
+        || select(counts, &column, model.vocab.len(), None),
+        || select(counts, &column, model.vocab.len(), Some(&model)),
+    );
+    Ok(Vectorized { model, tfidf, counts: raw })
+}
+
+/// The fitted model and the TF-IDF rows only, weighed straight from the counts (what `hanmi vectorize` writes;
+/// no raw count matrix is built).
+pub fn fit_tfidf(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, CsMat<f64>)> {
+    let (model, column) = fit_model(counts, params)?;
+    let tfidf = select(counts, &column, model.vocab.len(), Some(&model));
+    Ok((model, tfidf))
+}
+
+/// The model, and the column of each counted term in it (`u32::MAX`: dropped).
+fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<u32>)> {
     let n = counts.n_docs();
-    let mut df = vec![0u32; counts.terms.len()];
-    let mut cf = vec![0u64; counts.terms.len()];
-    for (&j, &c) in counts.indices.iter().zip(&counts.values) {
-        df[j as usize] += 1;
-        cf[j as usize] += c as u64;
-    }
+    let (df, cf) = frequencies(counts);
     let (lo, hi) = (params.min_df.documents(n), params.max_df.documents(n));
     if hi < lo {
         bail!("max_df corresponds to fewer documents ({hi}) than min_df ({lo})");
@@ -53,23 +68,55 @@ pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     if keep.is_empty() && n > 0 {
         bail!("no terms remain after min_df/max_df/max_features: lower min_df or raise max_df");
     }
-    let idf: Vec<f64> = keep.iter().map(|&j| idf_of(params, n, df[j])).collect();
+    // Tens of thousands of small strings: copied in parallel.
+    let ((terms, display), lang) = rayon::join(
+        || {
+            rayon::join(
+                || keep.par_iter().map(|&j| counts.terms[j].clone()).collect(),
+                || keep.par_iter().map(|&j| counts.display[j].clone()).collect(),
+            )
+        },
+        || keep.par_iter().map(|&j| term_lang(&counts.terms[j], counts.concept[j]).to_string()).collect(),
+    );
     let vocab = Vocabulary {
-        terms: keep.iter().map(|&j| counts.terms[j].clone()).collect(),
-        display: keep.iter().map(|&j| counts.display[j].clone()).collect(),
-        lang: keep.iter().map(|&j| term_lang(&counts.terms[j], counts.concept[j]).to_string()).collect(),
+        terms,
+        display,
+        lang,
         df: keep.iter().map(|&j| df[j]).collect(),
         cf: keep.iter().map(|&j| cf[j]).collect(),
-        idf,
+        idf: keep.iter().map(|&j| idf_of(params, n, df[j])).collect(),
     };
     let mut column = vec![u32::MAX; counts.terms.len()];
     for (new, &old) in keep.iter().enumerate() {
         column[old] = new as u32;
     }
-    let model = TfidfModel { params: params.clone(), vocab };
-    let raw = remap(counts, &column, model.vocab.len());
-    let tfidf = model.weigh(&raw);
-    Ok(Vectorized { model, tfidf, counts: raw })
+    Ok((TfidfModel { params: params.clone(), vocab }, column))
+}
+
+/// Document and corpus frequency of every counted term, summed over blocks of entries in parallel.
+fn frequencies(counts: &Counts) -> (Vec<u32>, Vec<u64>) {
+    const ENTRIES_PER_TASK: usize = 1 << 18;
+    let width = counts.terms.len();
+    counts
+        .indices
+        .par_chunks(ENTRIES_PER_TASK)
+        .zip(counts.values.par_chunks(ENTRIES_PER_TASK))
+        .fold(
+            || (vec![0u32; width], vec![0u64; width]),
+            |(mut df, mut cf), (indices, values)| {
+                for (&j, &c) in indices.iter().zip(values) {
+                    df[j as usize] += 1;
+                    cf[j as usize] += c as u64;
+                }
+                (df, cf)
+            },
+        )
+        .reduce_with(|(mut df, mut cf), (df2, cf2)| {
+            df.iter_mut().zip(df2).for_each(|(a, b)| *a += b);
+            cf.iter_mut().zip(cf2).for_each(|(a, b)| *a += b);
+            (df, cf)
+        })
+        .unwrap_or_else(|| (vec![0; width], vec![0; width]))
 }
 
 fn idf_of(params: &TfidfParams, n: usize, df: u32) -> f64 {
@@ -80,66 +127,108 @@ fn idf_of(params: &TfidfParams, n: usize, df: u32) -> f64 {
     ((n as f64 + s) / (df as f64 + s)).ln() + 1.0
 }
 
-/// The counts over the kept columns (`column[old]`, `u32::MAX` when dropped), as a CSR matrix of f64.
-fn remap(counts: &Counts, column: &[u32], width: usize) -> CsMat<f64> {
-    let mut indptr = Vec::with_capacity(counts.n_docs() + 1);
-    indptr.push(0);
-    let (mut indices, mut values) = (Vec::with_capacity(counts.indices.len()), Vec::with_capacity(counts.values.len()));
-    for d in 0..counts.n_docs() {
-        let (a, b) = (counts.indptr[d], counts.indptr[d + 1]);
-        for (&j, &c) in counts.indices[a..b].iter().zip(&counts.values[a..b]) {
-            let k = column[j as usize];
-            if k != u32::MAX {
-                indices.push(k as usize);
-                values.push(c as f64);
+/// The counts over the kept columns (`column[old]`, `u32::MAX` when dropped) as a CSR matrix: raw counts, or
+/// weighed by `model` when given. Rows are filled in parallel, straight into the matrix's arrays.
+fn select(counts: &Counts, column: &[u32], width: usize, model: Option<&TfidfModel>) -> CsMat<f64> {
+    let n = counts.n_docs();
+    let kept = |d: usize| &counts.indices[counts.indptr[d]..counts.indptr[d + 1]];
+    let indptr = if column.iter().all(|&k| k != u32::MAX) {
+        counts.indptr.clone()
+    } else {
+        let lengths: Vec<usize> = (0..n)
+            .into_par_iter()
+            .map(|d| kept(d).iter().filter(|&&j| column[j as usize] != u32::MAX).count())
+            .collect();
+        let mut indptr = Vec::with_capacity(n + 1);
+        indptr.push(0);
+        for len in lengths {
+            indptr.push(indptr[indptr.len() - 1] + len);
+        }
+        indptr
+    };
+    let (indices, data) = fill_rows(&indptr, |rows, indices, data| {
+        let mut k = 0;
+        for d in rows {
+            let start = k;
+            let (a, b) = (counts.indptr[d], counts.indptr[d + 1]);
+            for (&j, &c) in counts.indices[a..b].iter().zip(&counts.values[a..b]) {
+                let col = column[j as usize];
+                if col != u32::MAX {
+                    indices[k] = col as usize;
+                    data[k] = c as f64;
+                    k += 1;
+                }
+            }
+            if let Some(model) = model {
+                model.weigh_row(&indices[start..k], &mut data[start..k]);
             }
         }
-        indptr.push(indices.len());
-    }
+    });
     // Columns stay sorted: `column` keeps the order of the sorted vocabulary.
-    CsMat::new((counts.n_docs(), width), indptr, indices, values)
+    CsMat::new((n, width), indptr, indices, data)
 }
 
-/// Rows per parallel task when weighing: enough work to pay for the task.
-const ROWS_PER_TASK: usize = 512;
+/// A CSR matrix's `indices` and `data` for the row layout `indptr`, filled in parallel: `fill(rows, indices, data)`
+/// gets a range of rows with their slices of both arrays. Blocks hold about the same number of entries, so a few
+/// long documents (UN speeches) are spread over the threads as well as many short ones.
+fn fill_rows(indptr: &[usize], fill: impl Fn(Range<usize>, &mut [usize], &mut [f64]) + Sync) -> (Vec<usize>, Vec<f64>) {
+    let rows = indptr.len() - 1;
+    let nnz = indptr[rows];
+    let (mut indices, mut data) = (vec![0usize; nnz], vec![0.0; nnz]);
+    let per_task = (nnz / (4 * rayon::current_num_threads())).max(1 << 14);
+    let mut tasks = Vec::new();
+    let (mut rest_indices, mut rest_data) = (indices.as_mut_slice(), data.as_mut_slice());
+    let mut first = 0;
+    while first < rows {
+        let mut last = first + 1;
+        while last < rows && indptr[last] - indptr[first] < per_task {
+            last += 1;
+        }
+        let len = indptr[last] - indptr[first];
+        let (block_indices, tail_indices) = std::mem::take(&mut rest_indices).split_at_mut(len);
+        let (block_data, tail_data) = std::mem::take(&mut rest_data).split_at_mut(len);
+        tasks.push((first..last, block_indices, block_data));
+        (rest_indices, rest_data) = (tail_indices, tail_data);
+        first = last;
+    }
+    tasks.into_par_iter().for_each(|(rows, indices, data)| fill(rows, indices, data));
+    (indices, data)
+}
 
 impl TfidfModel {
     /// TF-IDF rows of raw count rows over this model's vocabulary.
     pub fn weigh(&self, raw: &CsMat<f64>) -> CsMat<f64> {
-        let p = &self.params;
-        let idf = &self.vocab.idf;
-        let indptr = raw.indptr();
-        let ptr = indptr.raw_storage();
-        let (indices, counts) = (raw.indices(), raw.data());
-        let mut data = vec![0.0; counts.len()];
-        // The rows' slices of `data`, in groups weighed in parallel (no copy: each task writes its own rows).
-        let mut tasks = Vec::new();
-        let mut rest = data.as_mut_slice();
-        for first in (0..raw.rows()).step_by(ROWS_PER_TASK) {
-            let last = (first + ROWS_PER_TASK).min(raw.rows());
-            let (head, tail) = rest.split_at_mut(ptr[last] - ptr[first]);
-            tasks.push((first, last, head));
-            rest = tail;
-        }
-        tasks.into_par_iter().for_each(|(first, last, out)| {
-            let base = ptr[first];
-            for r in first..last {
-                let (a, b) = (ptr[r], ptr[r + 1]);
-                let w = &mut out[a - base..b - base];
-                for ((x, &j), &c) in w.iter_mut().zip(&indices[a..b]).zip(&counts[a..b]) {
-                    *x = if p.sublinear_tf { c.ln() + 1.0 } else { c } * idf[j];
-                }
-                let norm = match p.norm {
-                    Norm::L2 => w.iter().map(|x| x * x).sum::<f64>().sqrt(),
-                    Norm::L1 => w.iter().map(|x| x.abs()).sum::<f64>(),
-                    Norm::None => 1.0,
-                };
-                if norm > 0.0 && p.norm != Norm::None {
-                    w.iter_mut().for_each(|x| *x /= norm);
-                }
+        let ptr = raw.indptr().raw_storage().to_vec();
+        let base = ptr[0];
+        let (indices, data) = fill_rows(&ptr, |rows, indices, data| {
+            let offset = ptr[rows.start];
+            for r in rows {
+                let (a, b) = (ptr[r] - offset, ptr[r + 1] - offset);
+                let (from_a, from_b) = (ptr[r] - base, ptr[r + 1] - base);
+                indices[a..b].copy_from_slice(&raw.indices()[from_a..from_b]);
+                data[a..b].copy_from_slice(&raw.data()[from_a..from_b]);
+                self.weigh_row(&indices[a..b], &mut data[a..b]);
             }
         });
-        CsMat::new(raw.shape(), ptr.to_vec(), indices.to_vec(), data)
+        let indptr = ptr.iter().map(|p| p - base).collect();
+        CsMat::new(raw.shape(), indptr, indices, data)
+    }
+
+    /// Weighs one row in place: `w` holds the counts of the columns `cols`.
+    fn weigh_row(&self, cols: &[usize], w: &mut [f64]) {
+        let p = &self.params;
+        let idf = &self.vocab.idf;
+        for (x, &j) in w.iter_mut().zip(cols) {
+            *x = if p.sublinear_tf { x.ln() + 1.0 } else { *x } * idf[j];
+        }
+        let norm = match p.norm {
+            Norm::L2 => w.iter().map(|x| x * x).sum::<f64>().sqrt(),
+            Norm::L1 => w.iter().map(|x| x.abs()).sum::<f64>(),
+            Norm::None => 1.0,
+        };
+        if norm > 0.0 && p.norm != Norm::None {
+            w.iter_mut().for_each(|x| *x /= norm);
+        }
     }
 
     /// TF-IDF rows of new texts with this model's vocabulary and IDF (fixed at fit time); unknown terms are
@@ -157,7 +246,7 @@ impl TfidfModel {
     pub fn counts_of(&self, counted: &Counts) -> CsMat<f64> {
         let column: Vec<u32> =
             counted.terms.iter().map(|t| self.vocab.terms.binary_search(t).map_or(u32::MAX, |k| k as u32)).collect();
-        remap(counted, &column, self.vocab.len())
+        select(counted, &column, self.vocab.len(), None)
     }
 }
 
@@ -226,6 +315,30 @@ mod tests {
         let (one, many) = (run(1), run(4));
         assert_eq!(one.model, many.model);
         assert_eq!(one.tfidf, many.tfidf);
+    }
+
+    #[test]
+    fn the_three_ways_to_weigh_agree_across_many_blocks() {
+        // Enough entries for several parallel blocks, and terms dropped by min_df inside rows.
+        let docs: Vec<String> = (0..6000)
+            .map(|i| (0..12).map(|k| format!("w{} ", (i * 31 + k * 17) % (50 + i % 900))).collect::<String>())
+            .collect();
+        let params = TfidfParams { min_df: DfBound::Count(3), sublinear_tf: true, ..TfidfParams::default() };
+        let counts = count(&analyzer(), &docs);
+        let v = fit(&counts, &params).unwrap();
+        assert!(v.model.vocab.len() < counts.terms.len() && v.tfidf.nnz() > 3 << 14);
+        let (model, tfidf) = fit_tfidf(&counts, &params).unwrap();
+        assert_eq!((&model, &tfidf), (&v.model, &v.tfidf));
+        assert_eq!(model.weigh(&v.counts), tfidf);
+        let raw = model.counts_of(&counts);
+        assert_eq!(raw, v.counts);
+        // Each row's weights by hand: sublinear tf times idf, l2-normalized.
+        for (row, weights) in raw.outer_iterator().zip(tfidf.outer_iterator()) {
+            let w: Vec<f64> = row.iter().map(|(j, &c)| (c.ln() + 1.0) * model.vocab.idf[j]).collect();
+            let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
+            let expected: Vec<f64> = w.iter().map(|x| x / norm).collect();
+            assert_eq!(weights.data(), expected.as_slice());
+        }
     }
 
     #[test]

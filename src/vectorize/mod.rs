@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
 pub use count::{count, Counts};
-pub use fit::{fit, fit_transform};
+pub use fit::{fit, fit_tfidf, fit_transform};
 pub use io::{write_matrix_market, write_vocabulary, SavedModel};
 
 /// A document-frequency bound as scikit-learn reads it: a whole number is a count, a fraction a share.
