@@ -130,7 +130,7 @@ impl TokenSession for CharWbSession {
         self.terms.len()
     }
 
-    fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64)) {
+    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64)) {
         for (id, (term, &count)) in self.terms.iter().zip(&self.seen).enumerate() {
             if count > 0 {
                 f(id as u32, term, count);

@@ -12,7 +12,7 @@ use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
 /// forms seen behind each term (for display).
-pub trait TokenSession {
+pub trait TokenSession: Send + Sync {
     /// Appends the feature ids of `text`, in text order, to `out`.
     fn tokens(&mut self, text: &str, out: &mut Vec<u32>);
     /// The term behind an id this session gave.
@@ -20,7 +20,7 @@ pub trait TokenSession {
     /// How many distinct terms this session has given ids to.
     fn term_count(&self) -> usize;
     /// Calls `f(term id, surface, count)` for every surface form seen behind a term, with how often.
-    fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64));
+    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64));
     /// Whether the term is a glossary concept (a feature of both languages).
     fn is_concept(&self, _id: u32) -> bool {
         false
@@ -333,7 +333,7 @@ impl TokenSession for Session<'_> {
         self.terms.len()
     }
 
-    fn for_each_surface(&self, f: &mut dyn FnMut(u32, &str, u64)) {
+    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64)) {
         for (id, slot) in self.words.values() {
             let w = self.word_info[id as usize];
             for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {

@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use super::rows::fill_rows;
 use crate::text::{TokenSession, Tokenize};
 
 /// Term counts of every document over the sorted vocabulary of every term seen.
@@ -26,37 +27,15 @@ impl Counts {
     }
 }
 
-/// Strings one after the other in one buffer: no allocation per string.
-#[derive(Debug, Default)]
-struct StringList {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl StringList {
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-    }
-
-    fn get(&self, i: usize) -> &str {
-        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
-    }
-}
-
-/// What one thread counted: rows over its session's own term ids (each row in first-occurrence order).
-struct Share {
-    /// The session's terms, by local id.
-    terms: StringList,
-    concept: Vec<bool>,
+/// What one thread counted: rows over its session's own term ids (each row in first-occurrence order), and the
+/// session itself, which holds the terms' strings and surface forms.
+struct Share<S> {
+    session: S,
     /// Whether each term occurs in some row (a session also knows terms of glossary phrases and of words that
     /// only ever occurred inside a phrase).
     occurs: Vec<bool>,
     /// The local ids, sorted by term.
     sorted: Vec<u32>,
-    /// Surface forms: (local term id, count) with the surface at the same index of `surface_text`.
-    surfaces: Vec<(u32, u64)>,
-    surface_text: StringList,
     indptr: Vec<usize>,
     indices: Vec<u32>,
     values: Vec<u32>,
@@ -65,8 +44,8 @@ struct Share {
 /// Counts the terms of `texts` with `tokenizer`, in parallel.
 pub fn count<T: AsRef<str> + Sync>(tokenizer: &(impl Tokenize + ?Sized), texts: &[T]) -> Counts {
     let bounds = split_evenly(texts, rayon::current_num_threads());
-    let shares: Vec<Share> = bounds.par_windows(2).map(|w| count_share(tokenizer, &texts[w[0]..w[1]])).collect();
-    merge(shares)
+    let shares: Vec<_> = bounds.par_windows(2).map(|w| count_share(tokenizer, &texts[w[0]..w[1]])).collect();
+    merge(&shares)
 }
 
 /// Cuts `texts` into `parts` contiguous ranges of about the same number of bytes.
@@ -89,10 +68,15 @@ fn split_evenly<T: AsRef<str>>(texts: &[T], parts: usize) -> Vec<usize> {
     bounds
 }
 
-fn count_share<T: AsRef<str>>(tokenizer: &(impl Tokenize + ?Sized), texts: &[T]) -> Share {
+fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(tokenizer: &'t Z, texts: &[T]) -> Share<Z::Session<'t>> {
     let mut session = tokenizer.session();
     let mut ids = Vec::new();
-    let (mut indptr, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
+    // Room for an entry per eight bytes of text, about what English takes: reserved address space costs nothing
+    // until it is written, and growing by copies would.
+    let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum();
+    let (mut indices, mut values) = (Vec::with_capacity(bytes / 8), Vec::with_capacity(bytes / 8));
+    let mut indptr = Vec::with_capacity(texts.len() + 1);
+    indptr.push(0);
     // Per-document counts by term id; `indices[row_start..]` lists the ids touched, to reset them after.
     let mut tally: Vec<u32> = Vec::new();
     for text in texts {
@@ -115,112 +99,132 @@ fn count_share<T: AsRef<str>>(tokenizer: &(impl Tokenize + ?Sized), texts: &[T])
         indptr.push(indices.len());
     }
     let n = session.term_count();
-    let mut terms = StringList::default();
-    (0..n as u32).for_each(|id| terms.push(session.term(id)));
-    let concept = (0..n as u32).map(|id| session.is_concept(id)).collect();
     let mut occurs = vec![false; n];
     indices.iter().for_each(|&id| occurs[id as usize] = true);
     let mut sorted: Vec<u32> = (0..n as u32).collect();
-    sorted.sort_unstable_by(|&a, &b| terms.get(a as usize).cmp(terms.get(b as usize)));
-    let (mut surfaces, mut surface_text) = (Vec::new(), StringList::default());
-    session.for_each_surface(&mut |id, surface, c| {
-        surfaces.push((id, c));
-        surface_text.push(surface);
-    });
-    Share { terms, concept, occurs, sorted, surfaces, surface_text, indptr, indices, values }
+    sorted.sort_unstable_by(|&a, &b| session.term(a).cmp(session.term(b)));
+    Share { session, occurs, sorted, indptr, indices, values }
 }
 
 /// Joins the shares over one sorted vocabulary of the terms that occur.
-fn merge(shares: Vec<Share>) -> Counts {
-    // Merge the shares' sorted term lists into the terms that occur in some share; `maps[s][local]` is the
-    // global id (u32::MAX: the term occurs in no share), also in shares where the term itself does not occur,
-    // so that their surface forms count.
-    let mut maps: Vec<Vec<u32>> = shares.iter().map(|s| vec![u32::MAX; s.terms.ends.len()]).collect();
+fn merge<S: TokenSession>(shares: &[Share<S>]) -> Counts {
+    let (all, maps) = merge_terms(shares);
+    let (concept, display) = rayon::join(|| concepts(shares, &maps, all.len()), || display_forms(shares, &maps, &all));
+    // Rows over global ids, each sorted by column, filled in parallel into place.
+    let mut indptr = vec![0];
+    let mut first_rows = Vec::with_capacity(shares.len());
+    for share in shares {
+        first_rows.push(indptr.len() - 1);
+        let base = indptr[indptr.len() - 1];
+        indptr.extend(share.indptr[1..].iter().map(|p| p + base));
+    }
+    let (indices, values) = fill_rows(&indptr, |rows, indices, values| {
+        let mut row: Vec<u64> = Vec::new();
+        let mut k = 0;
+        for d in rows {
+            let s = first_rows.partition_point(|&first| first <= d) - 1;
+            let (share, map) = (&shares[s], &maps[s]);
+            let local = d - first_rows[s];
+            let (a, b) = (share.indptr[local], share.indptr[local + 1]);
+            row.clear();
+            // (column, count) packed in one integer: sorting it sorts by column.
+            row.extend(
+                share.indices[a..b]
+                    .iter()
+                    .zip(&share.values[a..b])
+                    .map(|(&id, &c)| (map[id as usize] as u64) << 32 | c as u64),
+            );
+            row.sort_unstable();
+            for &e in &row {
+                (indices[k], values[k]) = ((e >> 32) as u32, e as u32);
+                k += 1;
+            }
+        }
+    });
+    let terms = all.par_iter().map(|&t| t.to_string()).collect();
+    Counts { terms, display, concept, indptr, indices, values }
+}
+
+/// The sorted union of the terms that occur in some share, and for each share the global id of each of its
+/// local ids (`u32::MAX`: the term occurs in no share). A term gets its global id in every share that knows it,
+/// also where it does not occur there itself, so that its surface forms there count.
+fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>>) {
+    let lists: Vec<Vec<&str>> = shares.iter().map(|s| s.sorted.iter().map(|&l| s.session.term(l)).collect()).collect();
+    let mut maps: Vec<Vec<u32>> = shares.iter().map(|s| vec![u32::MAX; s.sorted.len()]).collect();
     let mut all: Vec<&str> = Vec::new();
     let mut next = vec![0usize; shares.len()];
-    let head = |s: usize, next: &[usize]| shares[s].sorted.get(next[s]).map(|&l| shares[s].terms.get(l as usize));
-    while let Some(least) = (0..shares.len()).filter_map(|s| head(s, &next)).min() {
-        let holds = |s: usize, next: &[usize]| head(s, next) == Some(least);
-        let occurs = (0..shares.len()).any(|s| holds(s, &next) && shares[s].occurs[shares[s].sorted[next[s]] as usize]);
-        for s in 0..shares.len() {
-            if holds(s, &next) {
-                if occurs {
-                    maps[s][shares[s].sorted[next[s]] as usize] = all.len() as u32;
-                }
-                next[s] += 1;
+    while let Some(least) = (0..shares.len()).filter_map(|s| lists[s].get(next[s]).copied()).min() {
+        let holds: Vec<usize> = (0..shares.len()).filter(|&s| lists[s].get(next[s]) == Some(&least)).collect();
+        let occurs = holds.iter().any(|&s| shares[s].occurs[shares[s].sorted[next[s]] as usize]);
+        for &s in &holds {
+            if occurs {
+                maps[s][shares[s].sorted[next[s]] as usize] = all.len() as u32;
             }
+            next[s] += 1;
         }
         if occurs {
             all.push(least);
         }
     }
-    let mut concept = vec![false; all.len()];
-    let mut forms: Vec<(u32, &str, u64)> = Vec::new();
-    for (share, map) in shares.iter().zip(&maps) {
-        for (local, &g) in map.iter().enumerate() {
-            if g != u32::MAX {
-                concept[g as usize] |= share.concept[local];
-            }
-        }
-        for (k, &(id, c)) in share.surfaces.iter().enumerate() {
-            let g = map[id as usize];
-            if g != u32::MAX {
-                forms.push((g, share.surface_text.get(k), c));
-            }
-        }
-    }
-    // Each term's most frequent surface form; ties go to the smaller string so the choice is stable.
-    forms.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut best: Vec<Option<(&str, u64)>> = vec![None; all.len()];
-    let mut k = 0;
-    while k < forms.len() {
-        let (g, surface) = (forms[k].0, forms[k].1);
-        let mut total = 0;
-        while k < forms.len() && forms[k].0 == g && forms[k].1 == surface {
-            total += forms[k].2;
-            k += 1;
-        }
-        let slot = &mut best[g as usize];
-        if slot.is_none_or(|(_, c)| total > c) {
-            *slot = Some((surface, total));
-        }
-    }
-    let display =
-        all.iter().zip(&best).map(|(term, b)| b.map_or_else(|| ngram_display(term, &all, &best), |(s, _)| s.into()));
-    let display = display.collect();
-    // Rows over global ids, sorted by column, each share's rows in parallel.
-    let rows: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)> =
-        shares.par_iter().zip(&maps).map(|(s, m)| remap_rows(s, m)).collect();
-    let nnz = rows.iter().map(|r| r.1.len()).sum();
-    let (mut indptr, mut indices, mut values) = (vec![0], Vec::with_capacity(nnz), Vec::with_capacity(nnz));
-    for (ptr, idx, val) in rows {
-        let base = indices.len();
-        indptr.extend(ptr[1..].iter().map(|p| p + base));
-        indices.extend(idx);
-        values.extend(val);
-    }
-    Counts { terms: all.into_iter().map(String::from).collect(), display, concept, indptr, indices, values }
+    (all, maps)
 }
 
-/// One share's rows with global column ids, each row sorted by column.
-fn remap_rows(share: &Share, map: &[u32]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
-    let mut row: Vec<u64> = Vec::new();
-    let (mut indices, mut values) = (Vec::with_capacity(share.indices.len()), Vec::with_capacity(share.values.len()));
-    for d in 0..share.indptr.len() - 1 {
-        let (a, b) = (share.indptr[d], share.indptr[d + 1]);
-        row.clear();
-        // (column, count) packed in one integer: sorting it sorts by column.
-        row.extend(
-            share.indices[a..b]
-                .iter()
-                .zip(&share.values[a..b])
-                .map(|(&id, &c)| (map[id as usize] as u64) << 32 | c as u64),
-        );
-        row.sort_unstable();
-        indices.extend(row.iter().map(|&e| (e >> 32) as u32));
-        values.extend(row.iter().map(|&e| e as u32));
+/// Whether each global term is a glossary concept in some share.
+fn concepts<S: TokenSession>(shares: &[Share<S>], maps: &[Vec<u32>], n: usize) -> Vec<bool> {
+    let mut concept = vec![false; n];
+    for (share, map) in shares.iter().zip(maps) {
+        for (local, &g) in map.iter().enumerate() {
+            if g != u32::MAX {
+                concept[g as usize] |= share.session.is_concept(local as u32);
+            }
+        }
     }
-    (share.indptr.clone(), indices, values)
+    concept
+}
+
+/// Each term's most frequent surface form over all shares; ties go to the smaller string so the choice is
+/// stable. An n-gram, which has none, shows its words' forms.
+fn display_forms<S: TokenSession>(shares: &[Share<S>], maps: &[Vec<u32>], all: &[&str]) -> Vec<String> {
+    // The forms bucketed by global term (a counting sort: no string is compared but within a term).
+    let mut forms: Vec<(u32, &str, u64)> = Vec::new();
+    for (share, map) in shares.iter().zip(maps) {
+        share.session.for_each_surface(&mut |id, surface, c| {
+            let g = map[id as usize];
+            if g != u32::MAX {
+                forms.push((g, surface, c));
+            }
+        });
+    }
+    let mut starts = vec![0usize; all.len() + 1];
+    forms.iter().for_each(|f| starts[f.0 as usize + 1] += 1);
+    (0..all.len()).for_each(|g| starts[g + 1] += starts[g]);
+    let mut bucketed: Vec<(&str, u64)> = vec![("", 0); forms.len()];
+    let mut next = starts.clone();
+    for (g, surface, c) in forms {
+        bucketed[next[g as usize]] = (surface, c);
+        next[g as usize] += 1;
+    }
+    let best: Vec<Option<(&str, u64)>> =
+        (0..all.len()).map(|g| most_frequent(&mut bucketed[starts[g]..starts[g + 1]])).collect();
+    all.par_iter()
+        .zip(&best)
+        .map(|(term, b)| b.map_or_else(|| ngram_display(term, all, &best), |(s, _)| s.into()))
+        .collect()
+}
+
+/// The surface with the largest total count (the smaller string on a tie) among `(surface, count)` pairs.
+fn most_frequent<'s>(candidates: &mut [(&'s str, u64)]) -> Option<(&'s str, u64)> {
+    if candidates.len() > 1 {
+        candidates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
+    let mut best: Option<(&str, u64)> = None;
+    for group in candidates.chunk_by(|a, b| a.0 == b.0) {
+        let total = group.iter().map(|c| c.1).sum();
+        if best.is_none_or(|(_, c)| total > c) {
+            best = Some((group[0].0, total));
+        }
+    }
+    best
 }
 
 /// An n-gram has no surface of its own: its words' display forms, joined. Neighbours that read the same (two

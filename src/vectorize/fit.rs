@@ -1,11 +1,10 @@
 //! Document-frequency bounds, IDF and weighting, as scikit-learn's TfidfVectorizer computes them.
 
-use std::ops::Range;
-
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use sprs::CsMat;
 
+use super::rows::fill_rows;
 use super::{count, Counts, Norm, TfidfModel, TfidfParams, Vectorized, Vocabulary};
 use crate::text::Tokenize;
 
@@ -166,33 +165,6 @@ fn select(counts: &Counts, column: &[u32], width: usize, model: Option<&TfidfMod
     });
     // Columns stay sorted: `column` keeps the order of the sorted vocabulary.
     CsMat::new((n, width), indptr, indices, data)
-}
-
-/// A CSR matrix's `indices` and `data` for the row layout `indptr`, filled in parallel: `fill(rows, indices, data)`
-/// gets a range of rows with their slices of both arrays. Blocks hold about the same number of entries, so a few
-/// long documents (UN speeches) are spread over the threads as well as many short ones.
-fn fill_rows(indptr: &[usize], fill: impl Fn(Range<usize>, &mut [usize], &mut [f64]) + Sync) -> (Vec<usize>, Vec<f64>) {
-    let rows = indptr.len() - 1;
-    let nnz = indptr[rows];
-    let (mut indices, mut data) = (vec![0usize; nnz], vec![0.0; nnz]);
-    let per_task = (nnz / (4 * rayon::current_num_threads())).max(1 << 14);
-    let mut tasks = Vec::new();
-    let (mut rest_indices, mut rest_data) = (indices.as_mut_slice(), data.as_mut_slice());
-    let mut first = 0;
-    while first < rows {
-        let mut last = first + 1;
-        while last < rows && indptr[last] - indptr[first] < per_task {
-            last += 1;
-        }
-        let len = indptr[last] - indptr[first];
-        let (block_indices, tail_indices) = std::mem::take(&mut rest_indices).split_at_mut(len);
-        let (block_data, tail_data) = std::mem::take(&mut rest_data).split_at_mut(len);
-        tasks.push((first..last, block_indices, block_data));
-        (rest_indices, rest_data) = (tail_indices, tail_data);
-        first = last;
-    }
-    tasks.into_par_iter().for_each(|(rows, indices, data)| fill(rows, indices, data));
-    (indices, data)
 }
 
 impl TfidfModel {

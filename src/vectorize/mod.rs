@@ -8,6 +8,7 @@
 mod count;
 mod fit;
 mod io;
+mod rows;
 
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
