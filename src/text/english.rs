@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::FastSet;
+
 /// What one Latin-script word became.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnglishTerm {
@@ -16,7 +18,7 @@ pub enum EnglishTerm {
 /// The English steps of the chain, in order: acronym detection, lowercasing, possessive stripping, stop words,
 /// Snowball stemming.
 pub struct EnglishFilter {
-    stopwords: HashSet<String>,
+    stopwords: FastSet<String>,
     drop_stopwords: bool,
     stemmer: Stemmer,
 }
@@ -29,7 +31,11 @@ impl std::fmt::Debug for EnglishFilter {
 
 impl EnglishFilter {
     pub fn new(stopwords: HashSet<String>, drop_stopwords: bool) -> EnglishFilter {
-        EnglishFilter { stopwords, drop_stopwords, stemmer: Stemmer::create(Algorithm::English) }
+        EnglishFilter {
+            stopwords: stopwords.into_iter().collect(),
+            drop_stopwords,
+            stemmer: Stemmer::create(Algorithm::English),
+        }
     }
 
     /// A Latin word (`U.S`, `alliance's`, `THAAD`, `Strengthened`) into its term.

@@ -10,9 +10,7 @@
 
 use std::collections::HashSet;
 
-/// foldhash, not SipHash: every distinct Korean word looks up several suffixes and protected nouns.
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+use super::{FastMap, FastSet};
 
 use serde::Deserialize;
 
