@@ -85,10 +85,6 @@ struct PendingRun {
 /// Runs looked up together; enough to overlap their cache misses, few enough to stay in L1.
 const BATCH: usize = 32;
 
-/// Glossary phrases starting with a term: indexes into `Session::phrases`, longest first.
-#[derive(Debug, Clone, Default)]
-struct PhraseStarts(Vec<u32>);
-
 #[derive(Debug)]
 struct SessionPhrase {
     terms: Vec<u32>,
@@ -107,12 +103,18 @@ pub struct Session<'a> {
     terms: Interner,
     /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
     surfaces: Strings,
-    /// For each term id (grown on demand): the glossary phrases that start with it.
-    starts: Vec<PhraseStarts>,
+    /// The glossary phrases starting with term `t` (a term interned when the session opened, `t <
+    /// starts.len() - 1`): `starting[starts[t]..starts[t + 1]]`, indexes into `phrases`, longest first. Flat, so
+    /// that the check made for every term reads no memory of its own.
+    starts: Vec<u32>,
+    starting: Vec<u32>,
+    /// For each term interned when the session opened: the one-word glossary phrase that replaces it wherever it
+    /// stands (`u32::MAX`: none, or the term is part of a longer phrase and must wait for its neighbours). Such a
+    /// word becomes its concept once, when first seen, instead of at every occurrence.
+    single: Vec<u32>,
     phrases: Vec<SessionPhrase>,
     /// Term ids of the glossary concepts, sorted.
     concepts: Vec<u32>,
-    raw: Vec<u32>,
     batch: Vec<PendingRun>,
     ngram: String,
     nfc: String,
@@ -128,9 +130,10 @@ impl<'a> Session<'a> {
             terms: Interner::default(),
             surfaces: Strings::default(),
             starts: Vec::new(),
+            starting: Vec::new(),
+            single: Vec::new(),
             phrases: Vec::new(),
             concepts: Vec::new(),
-            raw: Vec::new(),
             batch: Vec::new(),
             ngram: String::new(),
             nfc: String::new(),
@@ -144,13 +147,40 @@ impl<'a> Session<'a> {
         session.concepts = session.phrases.iter().map(|p| p.concept).collect();
         session.concepts.sort_unstable();
         session.concepts.dedup();
-        session.starts.resize(session.terms.len(), PhraseStarts::default());
+        // One-word phrases are applied when a word is first seen, wherever that gives what matching at every
+        // occurrence would: neither the word's term nor the concept may be part of a longer phrase (whose match
+        // could start or end there).
         let mut order: Vec<u32> = (0..session.phrases.len() as u32).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(session.phrases[i as usize].terms.len()));
-        for i in order {
-            let first = session.phrases[i as usize].terms[0];
-            session.starts[first as usize].0.push(i);
+        order.sort_by_key(|&i| {
+            let terms = &session.phrases[i as usize].terms;
+            (terms[0], std::cmp::Reverse(terms.len()))
+        });
+        let mut in_longer = vec![false; session.terms.len()];
+        for p in session.phrases.iter().filter(|p| p.terms.len() > 1) {
+            p.terms.iter().for_each(|&t| in_longer[t as usize] = true);
         }
+        session.single = vec![u32::MAX; session.terms.len()];
+        for &i in order.iter().rev() {
+            // Reversed: of two one-word phrases of the same term, the first in matching order is written last.
+            let p = &session.phrases[i as usize];
+            if let [t] = p.terms[..] {
+                if !in_longer[t as usize] && !in_longer[p.concept as usize] {
+                    session.single[t as usize] = i;
+                }
+            }
+        }
+        order.retain(|&i| {
+            let p = &session.phrases[i as usize];
+            p.terms.len() > 1 || session.single[p.terms[0] as usize] == u32::MAX
+        });
+        session.starts = vec![0; session.terms.len() + 1];
+        for &i in &order {
+            session.starts[session.phrases[i as usize].terms[0] as usize + 1] += 1;
+        }
+        for t in 0..session.terms.len() {
+            session.starts[t + 1] += session.starts[t];
+        }
+        session.starting = order;
         session
     }
 
@@ -163,6 +193,13 @@ impl<'a> Session<'a> {
             word_terms.push((terms.id(term), surfaces.push(surface)));
         });
         let len = self.word_terms.len() as u32 - start;
+        for pair in &mut self.word_terms[start as usize..] {
+            if let Some(&p) = self.single.get(pair.0 as usize).filter(|&&p| p != u32::MAX) {
+                // Counted, and shown, as the phrase's concept and form (the word's own term never occurs).
+                let phrase = &self.phrases[p as usize];
+                *pair = (phrase.concept, phrase.form);
+            }
+        }
         self.word_info.push(Word { start, len });
         let term = match len {
             0 => NO_TERM,
@@ -194,33 +231,34 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Replaces glossary phrases in `raw` by their concepts, longest match first, into `out`.
-    fn apply_glossary(&mut self, out: &mut Vec<u32>) {
-        let raw = std::mem::take(&mut self.raw);
-        let mut i = 0;
-        while i < raw.len() {
-            let t = raw[i] as usize;
-            let matched = self.starts.get(t).and_then(|s| {
-                s.0.iter().copied().find(|&p| {
+    /// Replaces glossary phrases in `out[from..]` by their concepts, longest match first, in place (a phrase
+    /// becomes one concept, so the terms are only ever moved forward).
+    fn apply_glossary(&mut self, out: &mut Vec<u32>, from: usize) {
+        let known = self.starts.len() - 1;
+        let (mut read, mut write) = (from, from);
+        while read < out.len() {
+            let t = out[read] as usize;
+            if t < known && self.starts[t] < self.starts[t + 1] {
+                let candidates = &self.starting[self.starts[t] as usize..self.starts[t + 1] as usize];
+                let matched = candidates.iter().copied().find(|&p| {
                     // The first term is `t`; the rest compared inline (most candidates differ at the second).
                     let terms = &self.phrases[p as usize].terms;
-                    raw.len() - i >= terms.len() && terms[1..].iter().zip(&raw[i + 1..]).all(|(a, b)| a == b)
-                })
-            });
-            match matched {
-                Some(p) => {
+                    out.len() - read >= terms.len() && terms[1..].iter().zip(&out[read + 1..]).all(|(a, b)| a == b)
+                });
+                if let Some(p) = matched {
                     let phrase = &mut self.phrases[p as usize];
                     phrase.hits += 1;
-                    out.push(phrase.concept);
-                    i += phrase.terms.len();
-                }
-                None => {
-                    out.push(raw[i]);
-                    i += 1;
+                    out[write] = phrase.concept;
+                    write += 1;
+                    read += phrase.terms.len();
+                    continue;
                 }
             }
+            out[write] = out[read];
+            write += 1;
+            read += 1;
         }
-        self.raw = raw;
+        out.truncate(write);
     }
 
     /// Adds the word n-grams of the unigrams `out[from..]` (n from the config's range) and drops the
@@ -295,10 +333,6 @@ impl TokenSession for Session<'_> {
             Cow::Owned(nfc)
         };
         let from = out.len();
-        let glossary = !self.phrases.is_empty();
-        let mut raw = std::mem::take(&mut self.raw);
-        raw.clear();
-        let sink = if glossary { &mut raw } else { &mut *out };
         // Runs are looked up in batches, their slots prefetched as they are found: the lookups of a batch then
         // overlap their cache misses instead of waiting for each in turn.
         let mut batch = std::mem::take(&mut self.batch);
@@ -309,15 +343,14 @@ impl TokenSession for Session<'_> {
             self.words.prefetch(probe);
             batch.push(PendingRun { start: run.as_ptr() as usize - base, len: run.len(), script, probe });
             if batch.len() == BATCH {
-                self.resolve(&text, &batch, sink);
+                self.resolve(&text, &batch, out);
                 batch.clear();
             }
         });
-        self.resolve(&text, &batch, sink);
+        self.resolve(&text, &batch, out);
         self.batch = batch;
-        self.raw = raw;
-        if glossary {
-            self.apply_glossary(out);
+        if !self.phrases.is_empty() {
+            self.apply_glossary(out, from);
         }
         self.add_ngrams(out, from);
         if let Cow::Owned(s) = text {
