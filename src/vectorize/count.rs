@@ -1,6 +1,8 @@
 //! Parallel counting: texts into term counts per document, with a vocabulary that does not depend on how
 //! the work was split between threads.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use super::rows::fill_rows;
@@ -31,6 +33,8 @@ impl Counts {
 /// session itself, which holds the terms' strings and surface forms.
 struct Share<S> {
     session: S,
+    /// The chunks of texts this thread took, with the first of its rows that each begins with.
+    chunks: Vec<(usize, usize)>,
     /// Whether each term occurs in some row (a session also knows terms of glossary phrases and of words that
     /// only ever occurred inside a phrase).
     occurs: Vec<bool>,
@@ -41,11 +45,18 @@ struct Share<S> {
     values: Vec<u32>,
 }
 
-/// Counts the terms of `texts` with `tokenizer`, in parallel.
+/// Chunks of text a thread takes at a time: small enough that the threads finish together, whatever their
+/// speed (a share fixed in advance left one thread idle a fifth of the time), large enough that taking one
+/// costs nothing.
+const CHUNKS_PER_THREAD: usize = 32;
+
+/// Counts the terms of `texts` with `tokenizer`, in parallel: one analyzer session per thread (its cache of
+/// analysed words grows once), each taking the next chunk of texts until none is left.
 pub fn count<T: AsRef<str> + Sync>(tokenizer: &(impl Tokenize + ?Sized), texts: &[T]) -> Counts {
-    let bounds = split_evenly(texts, rayon::current_num_threads());
-    let shares: Vec<_> = bounds.par_windows(2).map(|w| count_share(tokenizer, &texts[w[0]..w[1]])).collect();
-    merge(&shares)
+    let bounds = split_evenly(texts, CHUNKS_PER_THREAD * rayon::current_num_threads());
+    let next = AtomicUsize::new(0);
+    let shares = rayon::broadcast(|_| count_share(tokenizer, texts, &bounds, &next));
+    merge(&shares, &bounds)
 }
 
 /// Cuts `texts` into `parts` contiguous ranges of about the same number of bytes.
@@ -68,63 +79,83 @@ fn split_evenly<T: AsRef<str>>(texts: &[T], parts: usize) -> Vec<usize> {
     bounds
 }
 
-fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(tokenizer: &'t Z, texts: &[T]) -> Share<Z::Session<'t>> {
+/// One thread's work: chunks `bounds[c]..bounds[c + 1]` of `texts`, taking the next `c` from `next` each time.
+fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
+    tokenizer: &'t Z,
+    texts: &[T],
+    bounds: &[usize],
+    next: &AtomicUsize,
+) -> Share<Z::Session<'t>> {
     let mut session = tokenizer.session();
     let mut ids = Vec::new();
-    // Room for an entry per eight bytes of text, about what English takes: reserved address space costs nothing
-    // until it is written, and growing by copies would.
-    let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum();
-    let (mut indices, mut values) = (Vec::with_capacity(bytes / 8), Vec::with_capacity(bytes / 8));
-    let mut indptr = Vec::with_capacity(texts.len() + 1);
-    indptr.push(0);
+    // Room for an entry per sixteen bytes of the thread's part of the text, about what English takes: reserved
+    // address space costs nothing until it is written, and growing by copies would.
+    let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum::<usize>() / rayon::current_num_threads();
+    let (mut indices, mut values) = (Vec::with_capacity(bytes / 16), Vec::with_capacity(bytes / 16));
+    let mut indptr = vec![0];
+    let mut chunks = Vec::new();
     // Per-document counts by term id; `indices[row_start..]` lists the ids touched, to reset them after.
     let mut tally: Vec<u32> = Vec::new();
-    for text in texts {
-        ids.clear();
-        session.tokens(text.as_ref(), &mut ids);
-        if tally.len() < session.term_count() {
-            tally.resize(session.term_count(), 0);
+    loop {
+        let c = next.fetch_add(1, Ordering::Relaxed);
+        if c + 1 >= bounds.len() {
+            break;
         }
-        let row_start = indices.len();
-        for &id in &ids {
-            let n = &mut tally[id as usize];
-            if *n == 0 {
-                indices.push(id);
+        chunks.push((c, indptr.len() - 1));
+        for text in &texts[bounds[c]..bounds[c + 1]] {
+            ids.clear();
+            session.tokens(text.as_ref(), &mut ids);
+            if tally.len() < session.term_count() {
+                tally.resize(session.term_count(), 0);
             }
-            *n += 1;
+            let row_start = indices.len();
+            for &id in &ids {
+                let n = &mut tally[id as usize];
+                if *n == 0 {
+                    indices.push(id);
+                }
+                *n += 1;
+            }
+            for &id in &indices[row_start..] {
+                values.push(std::mem::take(&mut tally[id as usize]));
+            }
+            indptr.push(indices.len());
         }
-        for &id in &indices[row_start..] {
-            values.push(std::mem::take(&mut tally[id as usize]));
-        }
-        indptr.push(indices.len());
     }
     let n = session.term_count();
     let mut occurs = vec![false; n];
     indices.iter().for_each(|&id| occurs[id as usize] = true);
     let mut sorted: Vec<u32> = (0..n as u32).collect();
     sorted.sort_unstable_by(|&a, &b| session.term(a).cmp(session.term(b)));
-    Share { session, occurs, sorted, indptr, indices, values }
+    Share { session, chunks, occurs, sorted, indptr, indices, values }
 }
 
-/// Joins the shares over one sorted vocabulary of the terms that occur.
-fn merge<S: TokenSession>(shares: &[Share<S>]) -> Counts {
+/// Joins the shares over one sorted vocabulary of the terms that occur, the rows in the order of the texts.
+fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
     let (all, maps) = merge_terms(shares);
     let (concept, display) = rayon::join(|| concepts(shares, &maps, all.len()), || display_forms(shares, &maps, &all));
-    // Rows over global ids, each sorted by column, filled in parallel into place.
-    let mut indptr = vec![0];
-    let mut first_rows = Vec::with_capacity(shares.len());
-    for share in shares {
-        first_rows.push(indptr.len() - 1);
-        let base = indptr[indptr.len() - 1];
-        indptr.extend(share.indptr[1..].iter().map(|p| p + base));
+    // Where each text's row is: (share, row in it).
+    let mut sources = vec![(0, 0); bounds[bounds.len() - 1]];
+    for (s, share) in shares.iter().enumerate() {
+        for &(c, first) in &share.chunks {
+            for (k, d) in (bounds[c]..bounds[c + 1]).enumerate() {
+                sources[d] = (s, first + k);
+            }
+        }
     }
+    let mut indptr = Vec::with_capacity(sources.len() + 1);
+    indptr.push(0);
+    for &(s, local) in &sources {
+        let share = &shares[s];
+        indptr.push(indptr[indptr.len() - 1] + share.indptr[local + 1] - share.indptr[local]);
+    }
+    // Rows over global ids, each sorted by column, filled in parallel into place.
     let (indices, values) = fill_rows(&indptr, |rows, indices, values| {
         let mut row: Vec<u64> = Vec::new();
         let mut k = 0;
         for d in rows {
-            let s = first_rows.partition_point(|&first| first <= d) - 1;
+            let (s, local) = sources[d];
             let (share, map) = (&shares[s], &maps[s]);
-            let local = d - first_rows[s];
             let (a, b) = (share.indptr[local], share.indptr[local + 1]);
             row.clear();
             // (column, count) packed in one integer: sorting it sorts by column.
