@@ -293,6 +293,9 @@ impl<'a> Session<'a> {
 /// quote would otherwise be decoded character by character, a tenth of the analyzer's time on UN speeches).
 fn is_plainly_nfc_text(text: &str) -> bool {
     const BLOCK: usize = 32;
+    if text.is_ascii() {
+        return true;
+    }
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {

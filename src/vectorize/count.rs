@@ -133,7 +133,17 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
 /// Joins the shares over one sorted vocabulary of the terms that occur, the rows in the order of the texts.
 fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
     let (all, maps) = merge_terms(shares);
-    let (concept, display) = rayon::join(|| concepts(shares, &maps, all.len()), || display_forms(shares, &maps, &all));
+    let ((concept, display), (indptr, indices, values)) = rayon::join(
+        || (concepts(shares, &maps, all.len()), display_forms(shares, &maps, &all)),
+        || rows(shares, &maps, bounds),
+    );
+    let terms = all.par_iter().map(|&t| t.to_string()).collect();
+    Counts { terms, display, concept, indptr, indices, values }
+}
+
+/// The rows of every text over global ids, each sorted by column, in the order of the texts: filled in
+/// parallel, straight into place.
+fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
     // Where each text's row is: (share, row in it).
     let mut sources = vec![(0, 0); bounds[bounds.len() - 1]];
     for (s, share) in shares.iter().enumerate() {
@@ -149,7 +159,6 @@ fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
         let share = &shares[s];
         indptr.push(indptr[indptr.len() - 1] + share.indptr[local + 1] - share.indptr[local]);
     }
-    // Rows over global ids, each sorted by column, filled in parallel into place.
     let (indices, values) = fill_rows(&indptr, |rows, indices, values| {
         let mut row: Vec<u64> = Vec::new();
         let mut k = 0;
@@ -172,8 +181,7 @@ fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
             }
         }
     });
-    let terms = all.par_iter().map(|&t| t.to_string()).collect();
-    Counts { terms, display, concept, indptr, indices, values }
+    (indptr, indices, values)
 }
 
 /// The sorted union of the terms that occur in some share, and for each share the global id of each of its
