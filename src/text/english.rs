@@ -6,15 +6,6 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 use super::FastSet;
 
-/// What one Latin-script word became.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EnglishTerm {
-    /// A term to count, and the surface form a person reads for it.
-    Term { term: String, surface: String },
-    /// A stop word, a number that is not a year, a single letter: nothing to count.
-    Dropped,
-}
-
 /// The English steps of the chain, in order: acronym detection, lowercasing, possessive stripping, stop words,
 /// Snowball stemming.
 pub struct EnglishFilter {
@@ -38,27 +29,39 @@ impl EnglishFilter {
         }
     }
 
-    /// A Latin word (`U.S`, `alliance's`, `THAAD`, `Strengthened`) into its term.
-    pub fn word(&self, word: &str) -> EnglishTerm {
+    /// A Latin word (`U.S`, `alliance's`, `THAAD`, `Strengthened`) into its term: `emit(term, surface)`, or
+    /// nothing for a stop word, a number that is not a year, a single letter. Returns whether it emitted.
+    /// Runs once per distinct word of a session; the lowercase form of a short ASCII word stays on the stack.
+    pub fn word(&self, word: &str, emit: &mut dyn FnMut(&str, &str)) -> bool {
         if let Some(acronym) = self.acronym(word) {
-            return EnglishTerm::Term { term: acronym, surface: word.trim_end_matches('.').to_string() };
+            emit(&acronym, word.trim_end_matches('.'));
+            return true;
         }
-        let mut lower = word.to_lowercase();
-        strip_possessive(&mut lower);
-        if lower.chars().count() < 2 || (self.drop_stopwords && self.stopwords.contains(&lower)) {
-            return EnglishTerm::Dropped;
+        let mut stack = [0u8; 48];
+        let owned;
+        let lower: &str = if word.is_ascii() && word.len() <= stack.len() {
+            stack[..word.len()].copy_from_slice(word.as_bytes());
+            stack[..word.len()].make_ascii_lowercase();
+            std::str::from_utf8(&stack[..word.len()]).expect("ASCII is UTF-8")
+        } else {
+            owned = word.to_lowercase();
+            &owned
+        };
+        let lower = strip_possessive(lower);
+        if lower.chars().count() < 2 || (self.drop_stopwords && self.stopwords.contains(lower)) {
+            return false;
         }
         if lower.contains(['.', '\'', '’']) {
             // Dotted lowercase forms (`e.g`, `www.mofa.go`) are not words; their parts are counted by
             // the caller splitting them, here they are simply dropped as noise.
-            return EnglishTerm::Dropped;
+            return false;
         }
-        let term = if lower.bytes().any(|b| b.is_ascii_digit()) {
-            lower.clone() // `f35`, `g7`: codes, not words to stem
+        if lower.bytes().any(|b| b.is_ascii_digit()) {
+            emit(lower, lower); // `f35`, `g7`: codes, not words to stem
         } else {
-            self.stemmer.stem(&lower).into_owned()
-        };
-        EnglishTerm::Term { term, surface: lower }
+            emit(&self.stemmer.stem(lower), lower);
+        }
+        true
     }
 
     /// `U.S`, `U.N` (dotted capitals) and all-capital words of 2–6 letters (`ROK`, `DPRK`, `THAAD`) are
@@ -89,13 +92,13 @@ impl EnglishFilter {
     }
 }
 
-fn strip_possessive(word: &mut String) {
+fn strip_possessive(word: &str) -> &str {
     for suffix in ["'s", "’s", "'", "’"] {
         if word.len() > suffix.len() && word.ends_with(suffix) {
-            word.truncate(word.len() - suffix.len());
-            return;
+            return &word[..word.len() - suffix.len()];
         }
     }
+    word
 }
 
 /// A run of digits counts only when it is a year (1900–2099): `1994`, `2018`.
@@ -113,11 +116,16 @@ mod tests {
         EnglishFilter::new(stop, true)
     }
 
+    /// The term and surface of `word`, if it has one.
+    fn analysed(word: &str) -> Option<(String, String)> {
+        let mut out = None;
+        let emitted = filter().word(word, &mut |term, surface| out = Some((term.to_string(), surface.to_string())));
+        assert_eq!(emitted, out.is_some());
+        out
+    }
+
     fn term(word: &str) -> Option<String> {
-        match filter().word(word) {
-            EnglishTerm::Term { term, .. } => Some(term),
-            EnglishTerm::Dropped => None,
-        }
+        analysed(word).map(|(term, _)| term)
     }
 
     #[test]
@@ -154,13 +162,11 @@ mod tests {
 
     #[test]
     fn surface_is_the_readable_word() {
-        match filter().word("Integration") {
-            EnglishTerm::Term { surface, .. } => assert_eq!(surface, "integration"),
-            EnglishTerm::Dropped => panic!("dropped"),
-        }
-        match filter().word("U.S") {
-            EnglishTerm::Term { surface, .. } => assert_eq!(surface, "U.S"),
-            EnglishTerm::Dropped => panic!("dropped"),
-        }
+        assert_eq!(analysed("Integration").map(|(_, s)| s).as_deref(), Some("integration"));
+        assert_eq!(analysed("U.S").map(|(_, s)| s).as_deref(), Some("U.S"));
+        // A word too long for the stack buffer, and a non-ASCII one, take the allocating path alike.
+        let long = "Internationalization".repeat(3);
+        assert_eq!(analysed(&long).map(|(_, s)| s), Some(long.to_lowercase()));
+        assert_eq!(analysed("Korea’s").map(|(t, s)| (t, s)), Some(("korea".into(), "korea".into())));
     }
 }

@@ -28,7 +28,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 pub use english::year;
-use english::{EnglishFilter, EnglishTerm};
+use english::EnglishFilter;
 pub use glossary::Concept;
 use korean::KoreanStemmer;
 pub use segment::{for_each_run, Script};
@@ -170,17 +170,11 @@ impl Analyzer {
     fn run_terms(&self, run: &str, script: Script, emit: &mut dyn FnMut(&str, &str)) {
         match script {
             Script::Latin => {
-                match self.english.word(run) {
-                    EnglishTerm::Term { term, surface } => emit(&term, &surface),
-                    EnglishTerm::Dropped if run.contains('.') => {
-                        // `www.mofa.go.kr`, `e.g`: the parts are words of their own.
-                        for part in run.split('.').filter(|p| !p.is_empty()) {
-                            if let EnglishTerm::Term { term, surface } = self.english.word(part) {
-                                emit(&term, &surface);
-                            }
-                        }
+                if !self.english.word(run, emit) && run.contains('.') {
+                    // `www.mofa.go.kr`, `e.g`: the parts are words of their own.
+                    for part in run.split('.').filter(|p| !p.is_empty()) {
+                        self.english.word(part, emit);
                     }
-                    EnglishTerm::Dropped => {}
                 }
             }
             Script::Digits => {

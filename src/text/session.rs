@@ -206,8 +206,7 @@ impl<'a> Session<'a> {
             1 => self.word_terms[start as usize].0,
             _ => MANY_TERMS,
         };
-        self.words.insert(run, probe, WordSlot { count: 0, term });
-        self.words.find_mut(run, probe).expect("the word was just inserted")
+        self.words.insert(run, probe, WordSlot { count: 0, term })
     }
 
     /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`.

@@ -121,20 +121,20 @@ impl<V: Copy + Default> Interner<V> {
         let probe = Probe::new(key.as_bytes());
         match self.find(key, probe) {
             Some(id) => id,
-            None => self.insert(key, probe, V::default()),
+            None => self.insert(key, probe, V::default()).0,
         }
     }
 
     /// Gives `key`, known to have no id yet, the next one, with its value.
-    pub fn insert(&mut self, key: &str, probe: Probe, value: V) -> u32 {
+    pub fn insert(&mut self, key: &str, probe: Probe, value: V) -> (u32, &mut V) {
         if (self.ends.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let id = self.ends.len() as u32;
         self.arena.push_str(key);
         self.ends.push(self.arena.len());
-        self.place(Slot { head: probe.head, meta: probe.meta, id, value }, probe.hash);
-        id
+        let i = self.place(Slot { head: probe.head, meta: probe.meta, id, value }, probe.hash);
+        (id, &mut self.slots[i].value)
     }
 
     /// Every id with its value, in no particular order.
@@ -142,13 +142,15 @@ impl<V: Copy + Default> Interner<V> {
         self.slots.iter().filter(|s| s.id != EMPTY).map(|s| (s.id, &s.value))
     }
 
-    fn place(&mut self, slot: Slot<V>, hash: u64) {
+    /// Puts `slot` in the first free slot from its hash on; returns where.
+    fn place(&mut self, slot: Slot<V>, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         while self.slots[i].id != EMPTY {
             i = (i + 1) & mask;
         }
         self.slots[i] = slot;
+        i
     }
 
     /// Doubles the slots (the table stays at most half full, so probe runs stay short).
