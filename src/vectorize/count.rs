@@ -88,10 +88,10 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
 ) -> Share<Z::Session<'t>> {
     let mut session = tokenizer.session();
     let mut ids = Vec::new();
-    // Room for an entry per sixteen bytes of the thread's part of the text, about what English takes: reserved
-    // address space costs nothing until it is written, and growing by copies would.
+    // Room for an entry per eight bytes of the thread's part of the text, more than English takes (one per
+    // sixteen): reserved address space costs nothing until it is written, and growing by copies would.
     let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum::<usize>() / rayon::current_num_threads();
-    let (mut indices, mut values) = (Vec::with_capacity(bytes / 16), Vec::with_capacity(bytes / 16));
+    let (mut indices, mut values) = (Vec::with_capacity(bytes / 8), Vec::with_capacity(bytes / 8));
     let mut indptr = vec![0];
     let mut chunks = Vec::new();
     // Per-document counts by term id; `indices[row_start..]` lists the ids touched, to reset them after.

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use sprs::CsMat;
 
 use super::rows::fill_rows;
-use super::{count, Counts, Norm, TfidfModel, TfidfParams, Vectorized, Vocabulary};
+use super::{count, Counts, Norm, TermLang, TfidfModel, TfidfParams, Vectorized, Vocabulary};
 use crate::text::Tokenize;
 
 /// Fits the vocabulary and IDF on `texts` and returns their TF-IDF rows.
@@ -15,19 +15,6 @@ pub fn fit_transform<T: AsRef<str> + Sync>(
     params: &TfidfParams,
 ) -> Result<Vectorized> {
     fit(&count(tokenizer, texts), params)
-}
-
-/// The language of a term, from its script (or `concept` for a glossary concept).
-fn term_lang(term: &str, concept: bool) -> &'static str {
-    if concept {
-        "concept"
-    } else if term.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
-        "ko"
-    } else if term.bytes().any(|b| b.is_ascii_alphabetic()) {
-        "en"
-    } else {
-        "other"
-    }
 }
 
 /// Fits the model on counted documents: keeps the terms within the df bounds (and the `max_features` most
@@ -75,7 +62,7 @@ fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<u
                 || keep.par_iter().map(|&j| counts.display[j].clone()).collect(),
             )
         },
-        || keep.par_iter().map(|&j| term_lang(&counts.terms[j], counts.concept[j]).to_string()).collect(),
+        || keep.par_iter().map(|&j| TermLang::of(&counts.terms[j], counts.concept[j])).collect(),
     );
     let vocab = Vocabulary {
         terms,

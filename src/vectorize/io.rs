@@ -26,7 +26,7 @@ pub fn write_vocabulary(path: &Path, vocab: &Vocabulary, tfidf: &CsMat<f64>) -> 
             w.write_record([
                 vocab.terms[j].as_str(),
                 &vocab.display[j],
-                &vocab.lang[j],
+                vocab.lang[j].as_str(),
                 &vocab.df[j].to_string(),
                 &vocab.cf[j].to_string(),
                 &vocab.idf[j].to_string(),

@@ -79,14 +79,48 @@ impl Default for TfidfParams {
     }
 }
 
+/// The language of a term, from its script: `en`, `ko`, `concept` (a glossary concept, both languages) or
+/// `other`, as written in vocab.csv and saved models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TermLang {
+    En,
+    Ko,
+    Concept,
+    Other,
+}
+
+impl TermLang {
+    /// The language of `term` (`concept` for a glossary concept).
+    pub fn of(term: &str, concept: bool) -> TermLang {
+        if concept {
+            TermLang::Concept
+        } else if term.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
+            TermLang::Ko
+        } else if term.bytes().any(|b| b.is_ascii_alphabetic()) {
+            TermLang::En
+        } else {
+            TermLang::Other
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TermLang::En => "en",
+            TermLang::Ko => "ko",
+            TermLang::Concept => "concept",
+            TermLang::Other => "other",
+        }
+    }
+}
+
 /// The kept terms, in sorted order (their index is the column of the matrix).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Vocabulary {
     pub terms: Vec<String>,
     /// The most frequent surface word behind each term, for people to read.
     pub display: Vec<String>,
-    /// `en`, `ko`, `concept` (a glossary concept, both languages) or `other`.
-    pub lang: Vec<String>,
+    pub lang: Vec<TermLang>,
     /// Documents containing the term.
     pub df: Vec<u32>,
     /// Occurrences of the term in the whole corpus.
