@@ -247,14 +247,24 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
     if !piece.chars().all(|c| fast_kind(c).is_some()) {
         return false;
     }
+    // `·` is a separator between syllables but joins two letters (UAX #29 MidLetter): `128GB·G6` is one word.
+    if piece.contains('·') && piece.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
     let mut run: Option<(usize, Script)> = None;
     for (i, c) in piece.char_indices() {
         let kind = fast_kind(c).flatten();
         if let Some((s, script)) = run {
-            if kind == Some(script) && script != Script::Other {
-                continue;
+            // As `split_scripts`: digits stay in a Latin run, and a digit run that meets a letter is Latin.
+            match (script, kind) {
+                (Script::Latin, Some(Script::Digits | Script::Latin)) => continue,
+                (Script::Digits, Some(Script::Latin)) => {
+                    run = Some((s, Script::Latin));
+                    continue;
+                }
+                (_, Some(next)) if next == script && script != Script::Other => continue,
+                _ => emit(&piece[s..i], script),
             }
-            emit(&piece[s..i], script);
         }
         run = kind.map(|k| (i, k));
     }
@@ -270,6 +280,7 @@ fn fast_kind(c: char) -> Option<Option<Script>> {
     match c {
         '\u{AC00}'..='\u{D7A3}' => Some(Some(Script::Hangul)),
         '0'..='9' => Some(Some(Script::Digits)),
+        'A'..='Z' | 'a'..='z' => Some(Some(Script::Latin)),
         '\u{4E00}'..='\u{9FFF}' => Some(Some(Script::Other)),
         '.' | '\'' | ':' | ',' | ';' | '_' => None,
         '·' | '…' | '“' | '”' => Some(None),
@@ -378,8 +389,22 @@ mod tests {
             "北美1".into(),
             "1·2".into(),
             "10%↑".into(),
+            "SK텔레콤".into(),
+            "LG전자·KT".into(),
+            "K2전차".into(),
+            "3D프린터".into(),
+            "텔레콤SK".into(),
+            "G20정상회의".into(),
+            "美FTA".into(),
+            "(KT)".into(),
+            "ICT…5G".into(),
+            "北ICBM".into(),
+            "코로나19".into(),
+            "a1b2가".into(),
+            "128GB·G6".into(),
+            "A·B·가".into(),
         ];
-        for c in ['·', '…', '“', '”', '北', '0', '美'] {
+        for c in ['·', '…', '“', '”', '北', '0', '美', 'A', 'z', '7'] {
             pieces.push(format!("통일{c}안보{c}{c}1{c}"));
             pieces.push(format!("{c}가{c}"));
         }
