@@ -223,23 +223,28 @@ fn concepts<S: TokenSession>(shares: &[Share<S>], maps: &[Vec<u32>], n: usize) -
 
 /// Each term's most frequent surface form over all shares; ties go to the smaller string so the choice is
 /// stable. An n-gram, which has none, shows its words' forms.
-fn display_forms<S: TokenSession>(shares: &[Share<S>], maps: &[Vec<u32>], all: &[&str]) -> Vec<String> {
+fn display_forms<S: TokenSession + Sync>(shares: &[Share<S>], maps: &[Vec<u32>], all: &[&str]) -> Vec<String> {
     // The forms bucketed by global term (a counting sort: no string is compared but within a term).
-    let mut forms: Vec<(u32, &str, u64)> = Vec::new();
-    for (share, map) in shares.iter().zip(maps) {
-        share.session.for_each_surface(&mut |id, surface, c| {
-            let g = map[id as usize];
-            if g != u32::MAX {
-                forms.push((g, surface, c));
-            }
-        });
-    }
+    let forms: Vec<Vec<(u32, &str, u64)>> = shares
+        .par_iter()
+        .zip(maps)
+        .map(|(share, map)| {
+            let mut forms = Vec::new();
+            share.session.for_each_surface(&mut |id, surface, c| {
+                let g = map[id as usize];
+                if g != u32::MAX {
+                    forms.push((g, surface, c));
+                }
+            });
+            forms
+        })
+        .collect();
     let mut starts = vec![0usize; all.len() + 1];
-    forms.iter().for_each(|f| starts[f.0 as usize + 1] += 1);
+    forms.iter().flatten().for_each(|f| starts[f.0 as usize + 1] += 1);
     (0..all.len()).for_each(|g| starts[g + 1] += starts[g]);
-    let mut bucketed: Vec<(&str, u64)> = vec![("", 0); forms.len()];
+    let mut bucketed: Vec<(&str, u64)> = vec![("", 0); starts[all.len()]];
     let mut next = starts.clone();
-    for (g, surface, c) in forms {
+    for (g, surface, c) in forms.into_iter().flatten() {
         bucketed[next[g as usize]] = (surface, c);
         next[g as usize] += 1;
     }
