@@ -1,5 +1,5 @@
 //! Vectorizer throughput (MB/s of text): the analyze + vectorize stages of `hanmi vectorize` (parallel counting,
-//! then vocabulary, IDF and weighted rows with `hanmi vectorize`'s defaults, scikit-learn's) on English (KCNA stories, UN speeches)
+//! then vocabulary, IDF and weighted rows as `hanmi vectorize` computes them, with its defaults, scikit-learn's) on English (KCNA stories, UN speeches)
 //! and Korean (YNAT headlines). `cargo bench --bench vectorize`; skipped with a message where ../shared/data is
 //! absent.
 
@@ -8,7 +8,7 @@ mod common;
 use common::{texts, KCNA_STORIES, UN_SPEECHES, YNAT_HEADLINES};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use hanmi::text::{Analyzer, AnalyzerConfig};
-use hanmi::vectorize::{count, fit, TfidfParams};
+use hanmi::vectorize::{count, fit_tfidf, TfidfParams};
 
 const CORPORA: [(&str, &str); 3] = [KCNA_STORIES, UN_SPEECHES, YNAT_HEADLINES];
 
@@ -23,9 +23,9 @@ fn vectorize(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(bytes as u64));
         group.bench_function(format!("{name}/count"), |b| b.iter(|| count(&analyzer, &texts).n_docs()));
         let counts = count(&analyzer, &texts);
-        group.bench_function(format!("{name}/fit"), |b| b.iter(|| fit(&counts, &params).expect("fits").tfidf.nnz()));
+        group.bench_function(format!("{name}/fit"), |b| b.iter(|| fit_tfidf(&counts, &params).expect("fits").1.nnz()));
         group.bench_function(format!("{name}/count_and_fit"), |b| {
-            b.iter(|| fit(&count(&analyzer, &texts), &params).expect("fits").tfidf.nnz())
+            b.iter(|| fit_tfidf(&count(&analyzer, &texts), &params).expect("fits").1.nnz())
         });
     }
     group.finish();
