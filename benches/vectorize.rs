@@ -1,7 +1,7 @@
 //! Vectorizer throughput (MB/s of text): the analyze + vectorize stages of `hanmi vectorize` (parallel counting,
-//! then vocabulary, IDF and weighted rows as `hanmi vectorize` computes them, with its defaults, scikit-learn's) on English (KCNA stories, UN speeches)
-//! and Korean (YNAT headlines). `cargo bench --bench vectorize`; skipped with a message where ../shared/data is
-//! absent.
+//! then vocabulary, IDF and weighted rows as the command computes them, with scikit-learn's defaults) on English
+//! (KCNA stories, UN speeches) and Korean (YNAT headlines). `cargo bench --bench vectorize`; skipped with a message
+//! where ../shared/data is absent.
 
 mod common;
 
