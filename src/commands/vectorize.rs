@@ -55,10 +55,9 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
                 let tfidf = saved.model.weigh(&raw);
                 (saved.model, tfidf)
             }
-            None => vectorize::fit_tfidf(&counts, &opts.params)?,
+            None => vectorize::fit_tfidf(counts, &opts.params)?,
         })
     })?;
-    drop(counts);
     let started = std::time::Instant::now();
     vectorize::write_vocabulary(&out.file("vocab.csv"), &model.vocab, &tfidf)?;
     vectorize::write_matrix_market(&out.file("tfidf.mtx"), &tfidf)?;

@@ -20,7 +20,13 @@ pub fn fit_transform<T: AsRef<str> + Sync>(
 /// Fits the model on counted documents: keeps the terms within the df bounds (and the `max_features` most
 /// frequent), fixes the IDF, and weighs the rows; the raw counts of the kept terms come along.
 pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
-    let (model, column) = fit_model(counts, params)?;
+    let (mut model, keep) = fit_model(counts, params)?;
+    // Tens of thousands of small strings: copied in parallel.
+    (model.vocab.terms, model.vocab.display) = rayon::join(
+        || keep.par_iter().map(|&j| counts.terms[j].clone()).collect(),
+        || keep.par_iter().map(|&j| counts.display[j].clone()).collect(),
+    );
+    let column = columns(&keep, counts.terms.len());
     let (raw, tfidf) = rayon::join(
         || select(counts, &column, model.vocab.len(), None),
         || select(counts, &column, model.vocab.len(), Some(&model)),
@@ -28,16 +34,20 @@ pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     Ok(Vectorized { model, tfidf, counts: raw })
 }
 
-/// The fitted model and the TF-IDF rows only, weighed straight from the counts (what `hanmi vectorize` writes;
-/// no raw count matrix is built).
-pub fn fit_tfidf(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, CsMat<f64>)> {
-    let (model, column) = fit_model(counts, params)?;
-    let tfidf = select(counts, &column, model.vocab.len(), Some(&model));
+/// The fitted model and the TF-IDF rows only, weighed straight from the counts, which are used up: no raw count
+/// matrix is built and the kept terms' strings are moved, not copied (what `hanmi vectorize` writes).
+pub fn fit_tfidf(counts: Counts, params: &TfidfParams) -> Result<(TfidfModel, CsMat<f64>)> {
+    let (mut model, keep) = fit_model(&counts, params)?;
+    let column = columns(&keep, counts.terms.len());
+    let tfidf = select(&counts, &column, keep.len(), Some(&model));
+    let kept = |strings: Vec<String>| strings.into_iter().zip(&column).filter(|(_, &c)| c != u32::MAX).map(|(s, _)| s);
+    model.vocab.terms = kept(counts.terms).collect();
+    model.vocab.display = kept(counts.display).collect();
     Ok((model, tfidf))
 }
 
-/// The model, and the column of each counted term in it (`u32::MAX`: dropped).
-fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<u32>)> {
+/// The model (its vocabulary without the terms' strings, which the caller copies or moves) and the kept terms.
+fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<usize>)> {
     let n = counts.n_docs();
     let (df, cf) = frequencies(counts);
     let (lo, hi) = (params.min_df.documents(n), params.max_df.documents(n));
@@ -54,29 +64,24 @@ fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<u
     if keep.is_empty() && n > 0 {
         bail!("no terms remain after min_df/max_df/max_features: lower min_df or raise max_df");
     }
-    // Tens of thousands of small strings: copied in parallel.
-    let ((terms, display), lang) = rayon::join(
-        || {
-            rayon::join(
-                || keep.par_iter().map(|&j| counts.terms[j].clone()).collect(),
-                || keep.par_iter().map(|&j| counts.display[j].clone()).collect(),
-            )
-        },
-        || keep.par_iter().map(|&j| TermLang::of(&counts.terms[j], counts.concept[j])).collect(),
-    );
     let vocab = Vocabulary {
-        terms,
-        display,
-        lang,
+        terms: Vec::new(),
+        display: Vec::new(),
+        lang: keep.par_iter().map(|&j| TermLang::of(&counts.terms[j], counts.concept[j])).collect(),
         df: keep.iter().map(|&j| df[j]).collect(),
         cf: keep.iter().map(|&j| cf[j]).collect(),
         idf: keep.iter().map(|&j| idf_of(params, n, df[j])).collect(),
     };
-    let mut column = vec![u32::MAX; counts.terms.len()];
+    Ok((TfidfModel { params: params.clone(), vocab }, keep))
+}
+
+/// The column of each of `n` counted terms (`u32::MAX`: dropped), from the kept ones in order.
+fn columns(keep: &[usize], n: usize) -> Vec<u32> {
+    let mut column = vec![u32::MAX; n];
     for (new, &old) in keep.iter().enumerate() {
         column[old] = new as u32;
     }
-    Ok((TfidfModel { params: params.clone(), vocab }, column))
+    column
 }
 
 /// Document and corpus frequency of every counted term, summed over blocks of entries in parallel.
@@ -286,7 +291,7 @@ mod tests {
         let counts = count(&analyzer(), &docs);
         let v = fit(&counts, &params).unwrap();
         assert!(v.model.vocab.len() < counts.terms.len() && v.tfidf.nnz() > 3 << 14);
-        let (model, tfidf) = fit_tfidf(&counts, &params).unwrap();
+        let (model, tfidf) = fit_tfidf(counts.clone(), &params).unwrap();
         assert_eq!((&model, &tfidf), (&v.model, &v.tfidf));
         assert_eq!(model.weigh(&v.counts), tfidf);
         let raw = model.counts_of(&counts);
