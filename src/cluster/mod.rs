@@ -225,14 +225,10 @@ pub fn cluster(
 
 /// The given rows of a CSR matrix, in the order given.
 pub fn select_rows(m: &sprs::CsMat<f64>, rows: &[usize]) -> sprs::CsMat<f64> {
-    let (mut indptr, mut indices, mut data) = (vec![0], Vec::new(), Vec::new());
-    for &i in rows {
-        if let Some(r) = m.outer_view(i) {
-            indices.extend_from_slice(r.indices());
-            data.extend_from_slice(r.data());
-        }
-        indptr.push(indices.len());
-    }
+    let (indptr, indices, data) = crate::vectorize::gather_rows(rows, |i| {
+        let range = m.indptr().outer_inds_sz(i);
+        (&m.indices()[range.clone()], &m.data()[range])
+    });
     sprs::CsMat::new((rows.len(), m.cols()), indptr, indices, data)
 }
 

@@ -11,7 +11,7 @@ use sprs::CsMat;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::text::{Analyzer, AnalyzerConfig, TokenSession, Tokenize};
-use crate::vectorize::{self, Counts, DfBound, TfidfModel, TfidfParams};
+use crate::vectorize::{self, gather_rows, Counts, DfBound, TfidfModel, TfidfParams};
 
 /// foldhash, as the analyzer's session: short string keys.
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
@@ -227,13 +227,10 @@ pub fn without_urls(text: &str) -> Cow<'_, str> {
 }
 
 fn select_rows(counts: &Counts, rows: &[usize]) -> Counts {
-    let (mut indptr, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
-    for &r in rows {
-        let (a, b) = (counts.indptr[r], counts.indptr[r + 1]);
-        indices.extend_from_slice(&counts.indices[a..b]);
-        values.extend_from_slice(&counts.values[a..b]);
-        indptr.push(indices.len());
-    }
+    let (indptr, indices, values) = gather_rows(rows, |r| {
+        let range = counts.indptr[r]..counts.indptr[r + 1];
+        (&counts.indices[range.clone()], &counts.values[range])
+    });
     Counts {
         terms: counts.terms.clone(),
         display: counts.display.clone(),

@@ -16,6 +16,7 @@ use sprs::CsMat;
 pub use count::{count, Counts};
 pub use fit::{fit, fit_tfidf, fit_transform};
 pub use io::{write_matrix_market, write_vocabulary, SavedModel};
+pub use rows::gather_rows;
 
 /// A document-frequency bound as scikit-learn reads it: a whole number is a count, a fraction a share.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Filling a CSR matrix's arrays in parallel, straight into place.
+//! CSR rows: filling a matrix's arrays in parallel, straight into place, and gathering some rows of one.
 
 use std::ops::Range;
 
@@ -40,6 +40,22 @@ where
     (indices, values)
 }
 
+/// The rows `rows` of a CSR matrix, in that order, as `(indptr, indices, values)`: `row(i)` gives row `i`'s
+/// indices and values. One gatherer for count rows (`Counts`) and matrix rows (`CsMat`).
+pub fn gather_rows<'a, I: Copy + 'a, V: Copy + 'a>(
+    rows: &[usize],
+    row: impl Fn(usize) -> (&'a [I], &'a [V]),
+) -> (Vec<usize>, Vec<I>, Vec<V>) {
+    let (mut indptr, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
+    for &r in rows {
+        let (i, v) = row(r);
+        indices.extend_from_slice(i);
+        values.extend_from_slice(v);
+        indptr.push(indices.len());
+    }
+    (indptr, indices, values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +78,14 @@ mod tests {
         });
         let expected: Vec<(usize, usize)> = (0..3000).flat_map(|r| (0..lengths[r]).map(move |c| (r, c))).collect();
         assert_eq!(rows.into_iter().zip(cols).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn gathered_rows_come_in_the_order_asked() {
+        // Rows 0: [1, 2], 1: [], 2: [3]; asked for 2, 0, 2, 1.
+        let (indptr, indices, values) = ([0, 2, 2, 3], [10u32, 20, 30], [1.0, 2.0, 3.0]);
+        let row = |r: usize| (&indices[indptr[r]..indptr[r + 1]], &values[indptr[r]..indptr[r + 1]]);
+        let (p, i, v) = gather_rows(&[2, 0, 2, 1], row);
+        assert_eq!((p, i, v), (vec![0, 1, 3, 4, 4], vec![30, 10, 20, 30], vec![3.0, 1.0, 2.0, 3.0]));
     }
 }
