@@ -211,6 +211,10 @@ impl<'a> Session<'a> {
 
     /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`.
     fn resolve(&mut self, text: &str, batch: &[PendingRun], sink: &mut Vec<u32>) {
+        // A word's one term is written whatever it is and kept unless it is NO_TERM: no branch on stop words,
+        // which come and go at random (about half of English runs).
+        let mut terms = [0u32; BATCH];
+        let mut n = 0;
         for r in batch {
             let run = &text[r.start..r.start + r.len];
             let (w, slot) = match self.words.find_mut(run, r.probe) {
@@ -218,16 +222,19 @@ impl<'a> Session<'a> {
                 None => self.new_word(run, r.script, r.probe),
             };
             slot.count = slot.count.saturating_add(1);
-            match slot.term {
-                NO_TERM => {}
-                MANY_TERMS => {
-                    let info = self.word_info[w as usize];
-                    let terms = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
-                    sink.extend(terms.iter().map(|&(t, _)| t));
-                }
-                term => sink.push(term),
+            let term = slot.term;
+            if term == MANY_TERMS {
+                sink.extend_from_slice(&terms[..n]);
+                n = 0;
+                let info = self.word_info[w as usize];
+                let many = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
+                sink.extend(many.iter().map(|&(t, _)| t));
+                continue;
             }
+            terms[n] = term;
+            n += usize::from(term != NO_TERM);
         }
+        sink.extend_from_slice(&terms[..n]);
     }
 
     /// Replaces glossary phrases in `out[from..]` by their concepts, longest match first, in place (a phrase
@@ -340,10 +347,12 @@ impl TokenSession for Session<'_> {
         let mut batch = std::mem::take(&mut self.batch);
         batch.clear();
         let base = text.as_ptr() as usize;
+        let bytes = text.as_bytes();
         for_each_run(&text, |run, script| {
-            let probe = Probe::new(run.as_bytes());
+            let start = run.as_ptr() as usize - base;
+            let probe = Probe::within(bytes, start, run.len());
             self.words.prefetch(probe);
-            batch.push(PendingRun { start: run.as_ptr() as usize - base, len: run.len(), script, probe });
+            batch.push(PendingRun { start, len: run.len(), script, probe });
             if batch.len() == BATCH {
                 self.resolve(&text, &batch, out);
                 batch.clear();

@@ -108,14 +108,17 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
             if tally.len() < session.term_count() {
                 tally.resize(session.term_count(), 0);
             }
+            // Every id is written and kept where it is new to the row: no branch on it (as random as the words).
             let row_start = indices.len();
+            indices.resize(row_start + ids.len(), 0);
+            let mut k = row_start;
             for &id in &ids {
                 let n = &mut tally[id as usize];
-                if *n == 0 {
-                    indices.push(id);
-                }
+                indices[k] = id;
+                k += usize::from(*n == 0);
                 *n += 1;
             }
+            indices.truncate(k);
             for &id in &indices[row_start..] {
                 values.push(std::mem::take(&mut tally[id as usize]));
             }

@@ -45,8 +45,46 @@ impl Probe {
     #[inline]
     pub fn new(key: &[u8]) -> Probe {
         let head = [prefix(key), if key.len() > 8 { prefix(&key[8..key.len().min(16)]) } else { 0 }];
+        Probe::of(head, key)
+    }
+
+    /// The probe of `text[start..start + len]`, from two unaligned eight-byte loads masked to the key's length
+    /// where the text goes on for sixteen bytes from `start`: no branch on the length, which is as random as
+    /// the words (`new`'s cases by length were a mispredicted branch per word). The same probe as `new`.
+    #[inline]
+    pub fn within(text: &[u8], start: usize, len: usize) -> Probe {
+        let Some(window) = text.get(start..start + 16) else {
+            return Probe::new(&text[start..start + len]);
+        };
+        let load = |at: usize| u64::from_le_bytes(window[at..at + 8].try_into().expect("eight bytes"));
+        let [lo, hi] = HEAD_MASKS[len.min(16)];
+        Probe::of([load(0) & lo, load(8) & hi], &text[start..start + len])
+    }
+
+    #[inline]
+    fn of(head: [u64; 2], key: &[u8]) -> Probe {
         let hash = hash(head, key.len(), key.get(16..).unwrap_or_default());
         Probe { head, hash, meta: ((hash >> 32) as u32 & !0xFF) | key.len().min(255) as u32 }
+    }
+}
+
+/// `HEAD_MASKS[n]`: the bits of a key's first `n` bytes in the two little-endian numbers of its head.
+const HEAD_MASKS: [[u64; 2]; 17] = {
+    let mut masks = [[0u64; 2]; 17];
+    let mut n = 0;
+    while n <= 16 {
+        masks[n] = [low_bytes(n), low_bytes(n.saturating_sub(8))];
+        n += 1;
+    }
+    masks
+};
+
+/// The bits of the low `bytes` bytes of a number (all of them from eight bytes on).
+const fn low_bytes(bytes: usize) -> u64 {
+    if bytes >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * bytes)) - 1
     }
 }
 
@@ -215,10 +253,10 @@ const K1: u64 = 0x1319_8a2e_0370_7344;
 /// after the sixteenth (`rest`); the input is an analyzer's own words, not an adversary's.
 #[inline]
 fn hash(head: [u64; 2], len: usize, rest: &[u8]) -> u64 {
+    // Both halves always (the second is zero for keys of up to eight bytes): a branch on the length would be
+    // mispredicted about as often as words change length.
     let mut h = fold_mul(head[0] ^ K0, K1 ^ len as u64);
-    if len > 8 {
-        h = fold_mul(h ^ head[1], K0);
-    }
+    h = fold_mul(h ^ head[1], K0);
     let mut chunks = rest.chunks_exact(8);
     for chunk in &mut chunks {
         h = fold_mul(h ^ u64::from_le_bytes(chunk.try_into().expect("eight bytes")), K0);
@@ -279,6 +317,18 @@ mod tests {
         assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678y"));
         assert!(!same_tail(b"abcdefgh12345678x12345678a", b"abcdefgh12345678x12345678b"));
         assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678xy"));
+    }
+
+    #[test]
+    fn probes_within_a_text_are_the_probes_of_the_key() {
+        let text = "alliance's U.S.-ROK 2021 F35 동맹의 한미동맹강화의 abcdefgh12345678x12345678z end";
+        let bytes = text.as_bytes();
+        for start in 0..bytes.len() {
+            for len in 0..=bytes.len() - start {
+                let (a, b) = (Probe::within(bytes, start, len), Probe::new(&bytes[start..start + len]));
+                assert_eq!((a.head, a.hash, a.meta), (b.head, b.hash, b.meta), "{start} {len}");
+            }
+        }
     }
 
     #[test]
