@@ -216,10 +216,11 @@ impl<'a> Session<'a> {
         let mut terms = [0u32; BATCH];
         let mut n = 0;
         for r in batch {
-            let run = &text[r.start..r.start + r.len];
+            // Bytes, not a str: slicing a str checks both ends for character boundaries, on every token.
+            let run = &text.as_bytes()[r.start..r.start + r.len];
             let (w, slot) = match self.words.find_mut(run, r.probe) {
                 Some((w, slot)) => (w, slot),
-                None => self.new_word(run, r.script, r.probe),
+                None => self.new_word(&text[r.start..r.start + r.len], r.script, r.probe),
             };
             slot.count = slot.count.saturating_add(1);
             let term = slot.term;

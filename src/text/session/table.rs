@@ -122,7 +122,7 @@ impl<V: Copy + Default> Interner<V> {
     }
 
     #[inline]
-    fn position(&self, key: &str, probe: Probe) -> Result<usize, usize> {
+    fn position(&self, key: &[u8], probe: Probe) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut i = probe.hash as usize & mask;
         loop {
@@ -132,7 +132,7 @@ impl<V: Copy + Default> Interner<V> {
             }
             if slot.head == probe.head
                 && slot.meta == probe.meta
-                && (key.len() <= 16 || same_tail(self.get(slot.id).as_bytes(), key.as_bytes()))
+                && (key.len() <= 16 || same_tail(self.get(slot.id).as_bytes(), key))
             {
                 return Ok(i);
             }
@@ -142,13 +142,13 @@ impl<V: Copy + Default> Interner<V> {
 
     /// The id of `key`, if it has one.
     #[inline]
-    pub fn find(&self, key: &str, probe: Probe) -> Option<u32> {
+    pub fn find(&self, key: &[u8], probe: Probe) -> Option<u32> {
         self.position(key, probe).ok().map(|i| self.slots[i].id)
     }
 
     /// The id of `key` and its value, if it has one.
     #[inline]
-    pub fn find_mut(&mut self, key: &str, probe: Probe) -> Option<(u32, &mut V)> {
+    pub fn find_mut(&mut self, key: &[u8], probe: Probe) -> Option<(u32, &mut V)> {
         let i = self.position(key, probe).ok()?;
         let slot = &mut self.slots[i];
         Some((slot.id, &mut slot.value))
@@ -157,7 +157,7 @@ impl<V: Copy + Default> Interner<V> {
     /// The id of `key`, giving it the next one if it has none.
     pub fn id(&mut self, key: &str) -> u32 {
         let probe = Probe::new(key.as_bytes());
-        match self.find(key, probe) {
+        match self.find(key.as_bytes(), probe) {
             Some(id) => id,
             None => self.insert(key, probe, V::default()).0,
         }
@@ -309,10 +309,10 @@ mod tests {
         ];
         let ids: Vec<u32> = keys.iter().map(|k| t.id(k)).collect();
         assert_eq!(ids, (0..keys.len() as u32).collect::<Vec<_>>());
-        assert_eq!(t.find("abcdefghi", Probe::new(b"abcdefghi")), Some(3));
-        assert_eq!(t.find("abcdefghk", Probe::new(b"abcdefghk")), None);
-        assert_eq!(t.find("abcdefgh12345678x12345678z", Probe::new(b"abcdefgh12345678x12345678z")), Some(9));
-        assert_eq!(t.find("abcdefgh12345678x12345678w", Probe::new(b"abcdefgh12345678x12345678w")), None);
+        assert_eq!(t.find(b"abcdefghi", Probe::new(b"abcdefghi")), Some(3));
+        assert_eq!(t.find(b"abcdefghk", Probe::new(b"abcdefghk")), None);
+        assert_eq!(t.find(b"abcdefgh12345678x12345678z", Probe::new(b"abcdefgh12345678x12345678z")), Some(9));
+        assert_eq!(t.find(b"abcdefgh12345678x12345678w", Probe::new(b"abcdefgh12345678x12345678w")), None);
         assert!(same_tail(b"abcdefgh12345678x", b"abcdefgh12345678x"));
         assert!(!same_tail(b"abcdefgh12345678x", b"abcdefgh12345678y"));
         assert!(!same_tail(b"abcdefgh12345678x12345678a", b"abcdefgh12345678x12345678b"));
