@@ -73,13 +73,47 @@ fn final_consonant(c: char) -> Option<(bool, bool)> {
     Some((jong != 0, jong == 8))
 }
 
+/// A set of characters that answers "no" for a Hangul syllable in one bit read, "maybe" for anything else:
+/// asked before a hash lookup, it spares most of them (a word is tried for a suffix at every syllable, and
+/// for a protected noun at every pair of syllables around a cut).
+#[derive(Debug)]
+struct SyllableFilter(Vec<u64>);
+
+impl SyllableFilter {
+    const SYLLABLES: u32 = 0xD7A4 - 0xAC00;
+
+    fn of(chars: impl Iterator<Item = char>) -> SyllableFilter {
+        let mut bits = vec![0u64; Self::SYLLABLES.div_ceil(64) as usize];
+        for c in chars {
+            if let Some(k) = Self::index(c) {
+                bits[k / 64] |= 1 << (k % 64);
+            }
+        }
+        SyllableFilter(bits)
+    }
+
+    fn index(c: char) -> Option<usize> {
+        (c as u32).checked_sub(0xAC00).filter(|&k| k < Self::SYLLABLES).map(|k| k as usize)
+    }
+
+    /// False only where no string of the set can have `c` there.
+    fn may_contain(&self, c: char) -> bool {
+        Self::index(c).is_none_or(|k| self.0[k / 64] >> (k % 64) & 1 == 1)
+    }
+}
+
 /// The suffix rules, built once: every suffix with the conditions under which it may be cut.
 #[derive(Debug)]
 pub struct KoreanStemmer {
     suffixes: FastMap<String, Suffix>,
     longest: usize,
+    /// The first characters of the suffixes.
+    suffix_starts: SyllableFilter,
     protected: FastSet<String>,
     longest_protected: usize,
+    /// The first and the last characters of the protected nouns.
+    protected_starts: SyllableFilter,
+    protected_ends: SyllableFilter,
     stopwords: FastSet<String>,
     drop_stopwords: bool,
 }
@@ -137,7 +171,11 @@ impl KoreanStemmer {
             }
         }
         let longest = suffixes.keys().map(|s| syllables(s)).max().unwrap_or(0);
+        let first = |s: &String| s.chars().next();
         Ok(KoreanStemmer {
+            suffix_starts: SyllableFilter::of(suffixes.keys().filter_map(first)),
+            protected_starts: SyllableFilter::of(rules.protected.iter().filter_map(first)),
+            protected_ends: SyllableFilter::of(rules.protected.iter().filter_map(|p| p.chars().next_back())),
             suffixes,
             longest,
             longest_protected: rules.protected.iter().map(|p| syllables(p)).max().unwrap_or(1),
@@ -178,11 +216,17 @@ impl KoreanStemmer {
 
     /// `strip` over a word of `n` characters where character `k` starts at byte `at(k)` (`at(n)` is the end).
     fn strip_at<'w>(&self, word: &'w str, n: usize, at: impl Fn(usize) -> usize) -> &'w str {
+        let char_at = |k: usize| word[at(k)..].chars().next().expect("k < n");
         let is_protected = |s: usize, e: usize| {
             let piece = &word[at(s)..at(e)];
             // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
-            self.protected.contains(piece) || (piece == "주의" && s >= 2)
+            (piece == "주의" && s >= 2)
+                || (self.protected_starts.may_contain(char_at(s))
+                    && self.protected_ends.may_contain(char_at(e - 1))
+                    && self.protected.contains(piece))
         };
+        let is_suffix =
+            |k: usize| self.suffix_starts.may_contain(char_at(k)) && self.suffixes.contains_key(&word[at(k)..]);
         // A cut before syllable `cut` is refused when it splits a protected noun that the word could end with
         // (nothing, or a suffix, after it: 한반도|의), unless a longer protected noun ends right at the cut
         // (고속도로|의 is not split by 속도). 자동차이고 stays cuttable: 차이 is followed by 고, not a suffix.
@@ -192,7 +236,7 @@ impl KoreanStemmer {
             let ending = (lo..cut).filter(|&s| is_protected(s, cut)).map(|s| cut - s).max().unwrap_or(0);
             let split = (lo..cut)
                 .flat_map(|s| (cut + 1..=(s + self.longest_protected).min(n)).map(move |e| (s, e)))
-                .filter(|&(s, e)| is_protected(s, e) && (e == n || self.suffixes.contains_key(&word[at(e)..])))
+                .filter(|&(s, e)| is_protected(s, e) && (e == n || is_suffix(e)))
                 .map(|(s, e)| e - s)
                 .max()
                 .unwrap_or(0);
@@ -201,6 +245,9 @@ impl KoreanStemmer {
         for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
             let cut = n - len;
             let byte = at(cut);
+            if !self.suffix_starts.may_contain(char_at(cut)) {
+                continue;
+            }
             let Some(rule) = self.suffixes.get(&word[byte..]) else { continue };
             if cut < rule.min_stem || inside_protected(cut) {
                 continue;

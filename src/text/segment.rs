@@ -244,32 +244,72 @@ fn ascii_words(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str,
 /// Returns false, having emitted nothing, for any other piece (the general path takes it): most Korean text is
 /// such pieces, and the general state machine costs more than the rest of the chain.
 fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
-    if !piece.chars().all(|c| fast_kind(c).is_some()) {
-        return false;
-    }
-    // `·` is a separator between syllables but joins two letters (UAX #29 MidLetter): `128GB·G6` is one word.
-    if piece.contains('·') && piece.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return false;
-    }
+    // One pass that finds the runs and checks the piece at once; the runs wait in `found` until the whole piece
+    // is known to be for this path (a piece with more runs than it holds takes the general path).
+    const MOST: usize = 16;
+    let mut found = [(0usize, 0usize, Script::Other); MOST];
+    let mut count = 0;
+    let (mut middle_dot, mut ascii_letter) = (false, false);
     let mut run: Option<(usize, Script)> = None;
-    for (i, c) in piece.char_indices() {
-        let kind = fast_kind(c).flatten();
+    let bytes = piece.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, width) = match bytes[i] {
+            // A three-byte character (every Hangul syllable), decoded inline.
+            lead @ 0xE0..=0xEF => {
+                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | bytes[i + 2] as u32 & 0x3F;
+                (char::from_u32(code).expect("a str holds characters"), 3)
+            }
+            byte @ 0..=0x7F => (byte as char, 1),
+            _ => {
+                let c = piece[i..].chars().next().expect("i is a character boundary");
+                (c, c.len_utf8())
+            }
+        };
+        let Some(kind) = fast_kind(c) else { return false };
+        middle_dot |= c == '·';
+        ascii_letter |= c.is_ascii_alphabetic();
         if let Some((s, script)) = run {
             // As `split_scripts`: digits stay in a Latin run, and a digit run that meets a letter is Latin.
             match (script, kind) {
-                (Script::Latin, Some(Script::Digits | Script::Latin)) => continue,
-                (Script::Digits, Some(Script::Latin)) => {
-                    run = Some((s, Script::Latin));
+                (Script::Latin, Some(Script::Digits | Script::Latin)) => {
+                    i += width;
                     continue;
                 }
-                (_, Some(next)) if next == script && script != Script::Other => continue,
-                _ => emit(&piece[s..i], script),
+                (Script::Digits, Some(Script::Latin)) => {
+                    run = Some((s, Script::Latin));
+                    i += width;
+                    continue;
+                }
+                (_, Some(next)) if next == script && script != Script::Other => {
+                    i += width;
+                    continue;
+                }
+                _ => {
+                    if count == MOST {
+                        return false;
+                    }
+                    found[count] = (s, i, script);
+                    count += 1;
+                }
             }
         }
         run = kind.map(|k| (i, k));
+        i += width;
+    }
+    // `·` is a separator between syllables but joins two letters (UAX #29 MidLetter): `128GB·G6` is one word.
+    if middle_dot && ascii_letter {
+        return false;
     }
     if let Some((s, script)) = run {
-        emit(&piece[s..], script);
+        if count == MOST {
+            return false;
+        }
+        found[count] = (s, piece.len(), script);
+        count += 1;
+    }
+    for &(s, e, script) in &found[..count] {
+        emit(&piece[s..e], script);
     }
     true
 }
@@ -403,6 +443,8 @@ mod tests {
             "a1b2가".into(),
             "128GB·G6".into(),
             "A·B·가".into(),
+            "1가2나3다4라5마6바7사8아9자".into(),
+            "1가2나3다4라5마6바7사8아9자0차".into(),
         ];
         for c in ['·', '…', '“', '”', '北', '0', '美', 'A', 'z', '7'] {
             pieces.push(format!("통일{c}안보{c}{c}1{c}"));

@@ -311,10 +311,15 @@ fn is_plainly_nfc_text(text: &str) -> bool {
             i = end;
             continue;
         }
-        // Decode from `i` (always a character boundary) past the block; the last character may reach beyond it.
-        let mut chars = text[i..].chars();
+        // From `i` (always a character boundary) past the block; the last character may reach beyond it.
         while i < end {
-            let c = chars.next().expect("i is inside the text");
+            let lead = bytes[i];
+            if (0xEB..=0xEC).contains(&lead) || (lead == 0xEA && bytes[i + 1] >= 0xB0) {
+                // U+AC00..U+CFFF, Hangul syllables, told from their first two bytes: most Korean text.
+                i += 3;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("i is inside the text");
             if !is_plainly_nfc(c) {
                 return false;
             }
