@@ -218,8 +218,10 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
     let mut maps: Vec<Vec<u32>> = shares.iter().map(|s| vec![u32::MAX; s.sorted.len()]).collect();
     let mut all: Vec<&str> = Vec::new();
     let mut next = vec![0usize; shares.len()];
+    let mut holds = Vec::with_capacity(shares.len());
     while let Some(least) = (0..shares.len()).filter_map(|s| lists[s].get(next[s]).copied()).min() {
-        let holds: Vec<usize> = (0..shares.len()).filter(|&s| lists[s].get(next[s]) == Some(&least)).collect();
+        holds.clear();
+        holds.extend((0..shares.len()).filter(|&s| lists[s].get(next[s]) == Some(&least)));
         let local = |s: usize, next: &[usize]| shares[s].sorted[next[s]].1 as usize;
         let occurs = holds.iter().any(|&s| shares[s].occurs[local(s, &next)]);
         for &s in &holds {
@@ -276,7 +278,7 @@ fn display_forms<S: TokenSession + Sync>(shares: &[Share<S>], maps: &[Vec<u32>],
         next[g as usize] += 1;
     }
     let best: Vec<Option<(&str, u64)>> =
-        (0..all.len()).map(|g| most_frequent(&mut bucketed[starts[g]..starts[g + 1]])).collect();
+        (0..all.len()).into_par_iter().map(|g| most_frequent(&bucketed[starts[g]..starts[g + 1]])).collect();
     all.par_iter()
         .zip(&best)
         .map(|(term, b)| b.map_or_else(|| ngram_display(term, all, &best), |(s, _)| s.into()))
@@ -284,12 +286,14 @@ fn display_forms<S: TokenSession + Sync>(shares: &[Share<S>], maps: &[Vec<u32>],
 }
 
 /// The surface with the largest total count (the smaller string on a tie) among `(surface, count)` pairs.
-fn most_frequent<'s>(candidates: &mut [(&'s str, u64)]) -> Option<(&'s str, u64)> {
-    if candidates.len() > 1 {
-        candidates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+fn most_frequent<'s>(candidates: &[(&'s str, u64)]) -> Option<(&'s str, u64)> {
+    if let [only] = candidates {
+        return Some(*only);
     }
+    let mut sorted = candidates.to_vec();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut best: Option<(&str, u64)> = None;
-    for group in candidates.chunk_by(|a, b| a.0 == b.0) {
+    for group in sorted.chunk_by(|a, b| a.0 == b.0) {
         let total = group.iter().map(|c| c.1).sum();
         if best.is_none_or(|(_, c)| total > c) {
             best = Some((group[0].0, total));
