@@ -225,8 +225,14 @@ impl KoreanStemmer {
                     && self.protected_ends.may_contain(char_at(e - 1))
                     && self.protected.contains(piece))
         };
-        let is_suffix =
-            |k: usize| self.suffix_starts.may_contain(char_at(k)) && self.suffixes.contains_key(&word[at(k)..]);
+        // The suffix rule for what follows character `k`, if any.
+        let suffix_at = |k: usize| {
+            if self.suffix_starts.may_contain(char_at(k)) {
+                self.suffixes.get(&word[at(k)..])
+            } else {
+                None
+            }
+        };
         // A cut before syllable `cut` is refused when it splits a protected noun that the word could end with
         // (nothing, or a suffix, after it: 한반도|의), unless a longer protected noun ends right at the cut
         // (고속도로|의 is not split by 속도). 자동차이고 stays cuttable: 차이 is followed by 고, not a suffix.
@@ -236,7 +242,7 @@ impl KoreanStemmer {
             let ending = (lo..cut).filter(|&s| is_protected(s, cut)).map(|s| cut - s).max().unwrap_or(0);
             let split = (lo..cut)
                 .flat_map(|s| (cut + 1..=(s + self.longest_protected).min(n)).map(move |e| (s, e)))
-                .filter(|&(s, e)| is_protected(s, e) && (e == n || is_suffix(e)))
+                .filter(|&(s, e)| is_protected(s, e) && (e == n || suffix_at(e).is_some()))
                 .map(|(s, e)| e - s)
                 .max()
                 .unwrap_or(0);
@@ -245,10 +251,7 @@ impl KoreanStemmer {
         for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
             let cut = n - len;
             let byte = at(cut);
-            if !self.suffix_starts.may_contain(char_at(cut)) {
-                continue;
-            }
-            let Some(rule) = self.suffixes.get(&word[byte..]) else { continue };
+            let Some(rule) = suffix_at(cut) else { continue };
             if cut < rule.min_stem || inside_protected(cut) {
                 continue;
             }

@@ -252,8 +252,9 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
     let (mut middle_dot, mut ascii_letter) = (false, false);
     let mut run: Option<(usize, Script)> = None;
     let bytes = piece.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut cursor = 0;
+    while cursor < bytes.len() {
+        let i = cursor;
         let (c, width) = match bytes[i] {
             // A three-byte character (every Hangul syllable), decoded inline.
             lead @ 0xE0..=0xEF => {
@@ -266,25 +267,19 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
                 (c, c.len_utf8())
             }
         };
+        cursor += width;
         let Some(kind) = fast_kind(c) else { return false };
         middle_dot |= c == '·';
         ascii_letter |= c.is_ascii_alphabetic();
         if let Some((s, script)) = run {
             // As `split_scripts`: digits stay in a Latin run, and a digit run that meets a letter is Latin.
             match (script, kind) {
-                (Script::Latin, Some(Script::Digits | Script::Latin)) => {
-                    i += width;
-                    continue;
-                }
+                (Script::Latin, Some(Script::Digits | Script::Latin)) => continue,
                 (Script::Digits, Some(Script::Latin)) => {
                     run = Some((s, Script::Latin));
-                    i += width;
                     continue;
                 }
-                (_, Some(next)) if next == script && script != Script::Other => {
-                    i += width;
-                    continue;
-                }
+                (_, Some(next)) if next == script && script != Script::Other => continue,
                 _ => {
                     if count == MOST {
                         return false;
@@ -295,7 +290,6 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
             }
         }
         run = kind.map(|k| (i, k));
-        i += width;
     }
     // `·` is a separator between syllables but joins two letters (UAX #29 MidLetter): `128GB·G6` is one word.
     if middle_dot && ascii_letter {
