@@ -4,6 +4,10 @@ use std::path::Path;
 
 use hanmi::corpus::{Corpus, ReadOptions};
 
+/// The allocator of the `hanmi` binary (see main.rs), so that the benches measure what the command does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub const KCNA_STORIES: (&str, &str) = ("en_kcna_stories", "../shared/data/kcna/kcna_stories_en_2011_2012.csv");
 pub const UN_SPEECHES: (&str, &str) = ("en_ungd_speeches", "../shared/data/ungd/ungdc_6countries_1946_2024.csv");
 pub const YNAT_HEADLINES: (&str, &str) = ("ko_ynat_headlines", "../shared/data/ynat/klue_ynat_20k.csv");
