@@ -34,6 +34,30 @@ use korean::KoreanStemmer;
 pub use segment::{for_each_run, Script};
 pub use session::{Session, TokenSession};
 
+/// Asks the CPU to start loading the first two cache lines of a text that is about to be analyzed. Texts are
+/// separate allocations, which the hardware prefetcher does not follow from one to the next: on short texts
+/// (headlines) waiting for each one's first bytes was a third of segmenting them.
+pub fn prefetch_text(text: &str) {
+    prefetch(text.as_ptr());
+    if text.len() > 64 {
+        prefetch(text.as_bytes()[64..].as_ptr());
+    }
+}
+
+/// Asks the CPU to start loading the cache line at `at`.
+#[inline]
+fn prefetch<T>(at: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: SSE is part of every x86_64 target, and a prefetch only hints the cache: it reads nothing and
+        // cannot fault, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
 /// The built-in stop words, `data/builtin/stopwords.toml`.
 const BUILTIN_STOPWORDS: &str = include_str!("../../data/builtin/stopwords.toml");
 

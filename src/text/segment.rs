@@ -195,6 +195,8 @@ fn pieces(text: &str, start: usize, end: usize, emit: &mut impl FnMut(&str, Scri
         }
         if seen & NON_ASCII == 0 {
             ascii_words(text, piece_start, i, emit);
+        } else if only_syllables(&bytes[piece_start..i]) {
+            emit(&text[piece_start..i], Script::Hangul);
         } else if !hangul_words(&text[piece_start..i], emit) {
             for word in text[piece_start..i].unicode_words() {
                 split_scripts(word, emit);
@@ -306,6 +308,19 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
         emit(&piece[s..e], script);
     }
     true
+}
+
+/// Whether `piece` (whole characters) is Hangul syllables only, U+AC00..=U+D7A3: one run, as `hangul_words` finds
+/// it. Four pieces in five of Korean news; checked without decoding or a branch per character.
+fn only_syllables(piece: &[u8]) -> bool {
+    !piece.is_empty()
+        && piece.len() % 3 == 0
+        && piece.chunks_exact(3).fold(true, |all, c| {
+            // Three-byte characters from U+AC00 (EA B0 80) to U+D7A3 (ED 9E A3); a first byte below EA or above ED
+            // is no such character (nor the start of one), so the next three bytes start a character again.
+            let code = u32::from_be_bytes([0, c[0], c[1], c[2]]);
+            all & (0xEA_B0_80..=0xED_9E_A3).contains(&code)
+        })
 }
 
 /// For the fast path: `Some(Some(script))` for a word character, `Some(None)` for a separator, `None` for a
@@ -469,6 +484,24 @@ mod tests {
                 assert!(fast.is_empty(), "{piece}");
             }
         }
+    }
+
+    #[test]
+    fn syllable_only_pieces_are_told_exactly_and_are_one_hangul_run() {
+        // Every character of three bytes and the blocks' neighbours, alone and between syllables.
+        let chars = (0x800u32..=0xFFFF).filter_map(char::from_u32).chain(['a', '1', 'é', '😀']);
+        for c in chars {
+            for piece in [c.to_string(), format!("가{c}"), format!("{c}힣"), format!("동{c}맹")] {
+                let syllables = piece.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+                assert_eq!(only_syllables(piece.as_bytes()), syllables, "{piece:?}");
+                if syllables {
+                    let mut runs = Vec::new();
+                    assert!(hangul_words(&piece, &mut |w, s| runs.push((w.to_string(), s))));
+                    assert_eq!(runs, [(piece.clone(), Script::Hangul)]);
+                }
+            }
+        }
+        assert!(!only_syllables(b""));
     }
 
     #[test]

@@ -384,10 +384,13 @@ impl TokenSession for Session<'_> {
     }
 
     fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64)) {
-        for (id, slot) in self.words.values() {
-            let w = self.word_info[id as usize];
+        // The counts gathered by word id first, so that the words' terms and surfaces, stored in id order, are read
+        // in order too (read in slot order, each word cost three cache misses).
+        let mut counts = vec![0u32; self.word_info.len()];
+        self.words.values().for_each(|(id, slot)| counts[id as usize] = slot.count);
+        for (w, count) in self.word_info.iter().zip(counts) {
             for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {
-                f(term, self.surfaces.get(surface), slot.count.into());
+                f(term, self.surfaces.get(surface), count.into());
             }
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {

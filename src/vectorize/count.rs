@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::rows::fill_rows;
-use crate::text::{TokenSession, Tokenize};
+use super::rows::{fill_rows, RowOrder};
+use crate::text::{prefetch_text, TokenSession, Tokenize};
 
 /// Term counts of every document over the sorted vocabulary of every term seen.
 #[derive(Debug, Clone)]
@@ -102,7 +102,11 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
             break;
         }
         chunks.push((c, indptr.len() - 1));
-        for text in &texts[bounds[c]..bounds[c + 1]] {
+        let chunk = &texts[bounds[c]..bounds[c + 1]];
+        for (k, text) in chunk.iter().enumerate() {
+            if let Some(next) = chunk.get(k + 1) {
+                prefetch_text(next.as_ref());
+            }
             ids.clear();
             session.tokens(text.as_ref(), &mut ids);
             if tally.len() < session.term_count() {
@@ -165,6 +169,10 @@ fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
     Counts { terms, display, concept, indptr, indices, values }
 }
 
+/// Rows from this many entries are put in column order by a [`RowOrder`], shorter ones sorted (its fixed cost, a
+/// word per 4096 columns and a table as wide as the vocabulary, is more than sorting a headline's few terms).
+const LONG_ROW: usize = 48;
+
 /// The rows of every text over global ids, each sorted by column, in the order of the texts: filled in
 /// parallel, straight into place.
 fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
@@ -183,25 +191,37 @@ fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (V
         let share = &shares[s];
         indptr.push(indptr[indptr.len() - 1] + share.indptr[local + 1] - share.indptr[local]);
     }
+    let width = maps.iter().flatten().filter(|&&g| g != u32::MAX).max().map_or(0, |&g| g as usize + 1);
     let (indices, values) = fill_rows(&indptr, |rows, indices, values| {
+        let mut order: Option<RowOrder> = None;
         let mut row: Vec<u64> = Vec::new();
         let mut k = 0;
         for d in rows {
             let (s, local) = sources[d];
             let (share, map) = (&shares[s], &maps[s]);
             let (a, b) = (share.indptr[local], share.indptr[local + 1]);
-            row.clear();
-            // (column, count) packed in one integer: sorting it sorts by column.
-            row.extend(
-                share.indices[a..b]
-                    .iter()
-                    .zip(&share.values[a..b])
-                    .map(|(&id, &c)| (map[id as usize] as u64) << 32 | c as u64),
-            );
-            row.sort_unstable();
-            for &e in &row {
-                (indices[k], values[k]) = ((e >> 32) as u32, e as u32);
-                k += 1;
+            if b - a >= LONG_ROW {
+                let order = order.get_or_insert_with(|| RowOrder::new(width));
+                for (&id, &c) in share.indices[a..b].iter().zip(&share.values[a..b]) {
+                    order.insert(map[id as usize], c);
+                }
+                order.drain(|col, c| {
+                    (indices[k], values[k]) = (col, c);
+                    k += 1;
+                });
+            } else {
+                row.clear();
+                row.extend(
+                    share.indices[a..b]
+                        .iter()
+                        .zip(&share.values[a..b])
+                        .map(|(&id, &c)| (map[id as usize] as u64) << 32 | c as u64),
+                );
+                row.sort_unstable();
+                for &e in &row {
+                    (indices[k], values[k]) = ((e >> 32) as u32, e as u32);
+                    k += 1;
+                }
             }
         }
     });
@@ -213,8 +233,9 @@ fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (V
 /// also where it does not occur there itself, so that its surface forms there count.
 fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>>) {
     // (order key, term): ordered as the terms are, the strings read only where the keys tie.
+    // Built in parallel: each term read is a cache miss (the terms lie in id order, read here in sorted order).
     let lists: Vec<Vec<(u64, &str)>> =
-        shares.iter().map(|s| s.sorted.iter().map(|&(key, l)| (key, s.session.term(l))).collect()).collect();
+        shares.par_iter().map(|s| s.sorted.iter().map(|&(key, l)| (key, s.session.term(l))).collect()).collect();
     let mut maps: Vec<Vec<u32>> = shares.iter().map(|s| vec![u32::MAX; s.sorted.len()]).collect();
     let mut all: Vec<&str> = Vec::new();
     let mut next = vec![0usize; shares.len()];
@@ -316,6 +337,28 @@ fn ngram_display(term: &str, all: &[&str], best: &[Option<(&str, u64)>]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_and_short_rows_come_out_by_column_with_their_counts() {
+        use crate::text::{Analyzer, AnalyzerConfig};
+        let config = AnalyzerConfig { glossary: false, stopwords: false, ..AnalyzerConfig::default() };
+        let analyzer = Analyzer::new(&config).unwrap();
+        // Rows on both sides of LONG_ROW, over a vocabulary wider than a RowOrder's 4096-column word.
+        let docs: Vec<String> = (0..400)
+            .map(|d| (0..(d % 7) * 40).map(|k| format!("w{} ", (d * 131 + k * k * 17) % 9000)).collect())
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let counts = pool.install(|| count(&analyzer, &docs));
+        assert!(counts.terms.len() > 4096);
+        for (d, doc) in docs.iter().enumerate() {
+            let mut expected = std::collections::BTreeMap::new();
+            doc.split_whitespace().for_each(|w| *expected.entry(w.to_string()).or_insert(0u32) += 1);
+            let (a, b) = (counts.indptr[d], counts.indptr[d + 1]);
+            let got: Vec<(String, u32)> =
+                (a..b).map(|k| (counts.terms[counts.indices[k] as usize].clone(), counts.values[k])).collect();
+            assert_eq!(got, expected.into_iter().collect::<Vec<_>>(), "document {d}");
+        }
+    }
 
     #[test]
     fn evenly_split_ranges_cover_everything() {

@@ -109,16 +109,7 @@ impl<V: Copy + Default> Interner<V> {
     /// Asks the CPU to start loading the slot where a lookup of `probe` starts.
     #[inline]
     pub fn prefetch(&self, probe: Probe) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let slot = &self.slots[probe.hash as usize & (self.slots.len() - 1)];
-            // SAFETY: SSE is part of every x86_64 target, and a prefetch only hints the cache (it reads nothing
-            // and cannot fault); the pointer is to a live slot anyway.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot<V>).cast()) };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = probe;
+        super::super::prefetch(&self.slots[probe.hash as usize & (self.slots.len() - 1)]);
     }
 
     #[inline]
