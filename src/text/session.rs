@@ -70,6 +70,9 @@ struct WordSlot {
     term: u32,
 }
 
+/// The surface id of a word term whose surface is the term's own string.
+const OWN_SURFACE: u32 = u32::MAX;
+
 const NO_TERM: u32 = u32::MAX;
 const MANY_TERMS: u32 = u32::MAX - 1;
 
@@ -98,7 +101,7 @@ pub struct Session<'a> {
     /// Every distinct script run seen; its id indexes `word_info`.
     words: Interner<WordSlot>,
     word_info: Vec<Word>,
-    /// (term id, surface id) of every cached word, in runs.
+    /// (term id, surface id or [`OWN_SURFACE`]) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
     terms: Interner,
     /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
@@ -190,7 +193,9 @@ impl<'a> Session<'a> {
         let start = self.word_terms.len() as u32;
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
-            word_terms.push((terms.id(term), surfaces.push(surface)));
+            // A surface that is the term itself (a Korean stem, a word the stemmer leaves as it is) is not copied.
+            let surface = if std::ptr::eq(term, surface) { OWN_SURFACE } else { surfaces.push(surface) };
+            word_terms.push((terms.id(term), surface));
         });
         let len = self.word_terms.len() as u32 - start;
         for pair in &mut self.word_terms[start as usize..] {
@@ -388,10 +393,19 @@ impl TokenSession for Session<'_> {
         // in order too (read in slot order, each word cost three cache misses).
         let mut counts = vec![0u32; self.word_info.len()];
         self.words.values().for_each(|(id, slot)| counts[id as usize] = slot.count);
+        // Words whose surface is their term's own string are summed by term and given once.
+        let mut own = vec![0u64; self.terms.len()];
         for (w, count) in self.word_info.iter().zip(counts) {
             for &(term, surface) in &self.word_terms[w.start as usize..(w.start + w.len) as usize] {
-                f(term, self.surfaces.get(surface), count.into());
+                if surface == OWN_SURFACE {
+                    own[term as usize] += u64::from(count);
+                } else {
+                    f(term, self.surfaces.get(surface), count.into());
+                }
             }
+        }
+        for (term, &count) in own.iter().enumerate().filter(|(_, &c)| c > 0) {
+            f(term as u32, self.terms.get(term as u32), count);
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {
             f(p.concept, self.surfaces.get(p.form), p.hits);

@@ -159,3 +159,22 @@ fn morphological_korean_keeps_nouns_and_stems_and_drops_particles() {
     assert!(tokens.iter().all(|t| !["의", "은", "를", "했다"].contains(&t.as_str())), "{tokens:?}");
     assert!(tokens.iter().any(|t| t.starts_with("한미")), "{tokens:?}");
 }
+
+#[test]
+fn surfaces_that_are_their_terms_come_once_with_their_total() {
+    let a = bare();
+    let mut s = a.session();
+    let mut ids = Vec::new();
+    s.tokens("동맹을 동맹의 동맹 동맹의 korea Korea koreas", &mut ids);
+    let (alliance, korea) = (ids[0], ids[4]);
+    assert_eq!(ids, [alliance, alliance, alliance, alliance, korea, korea, korea]);
+    let mut calls = Vec::new();
+    s.for_each_surface(&mut |id, surface, n| {
+        if id == alliance || id == korea {
+            calls.push((id == alliance, surface.to_string(), n));
+        }
+    });
+    calls.sort();
+    // The stem 동맹 and the unstemmed korea are their words' own surfaces: one call each, with the total.
+    assert_eq!(calls, [(false, "korea".into(), 2), (false, "koreas".into(), 1), (true, "동맹".into(), 4)]);
+}
