@@ -233,21 +233,65 @@ fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (V
 /// also where it does not occur there itself, so that its surface forms there count.
 fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>>) {
     // (order key, term): ordered as the terms are, the strings read only where the keys tie.
-    // Built in parallel: each term read is a cache miss (the terms lie in id order, read here in sorted order).
     let lists: Vec<Vec<(u64, &str)>> =
         shares.par_iter().map(|s| s.sorted.iter().map(|&(key, l)| (key, s.session.term(l))).collect()).collect();
-    let mut maps: Vec<Vec<u32>> = shares.iter().map(|s| vec![u32::MAX; s.sorted.len()]).collect();
+    // Merged in parallel parts, cut at terms evenly spaced in the longest list (a term equal to a cut starts its
+    // part in every list).
+    let parts = 2 * rayon::current_num_threads();
+    let longest = lists.iter().max_by_key(|l| l.len()).map_or(&[][..], |l| &l[..]);
+    let cuts: Vec<Vec<usize>> = (0..=parts)
+        .map(|p| match longest.get(p * longest.len() / parts) {
+            Some(cut) if p > 0 && p < parts => lists.iter().map(|l| l.partition_point(|t| t < cut)).collect(),
+            _ => lists.iter().map(|l| if p == 0 { 0 } else { l.len() }).collect(),
+        })
+        .collect();
+    let merged: Vec<(Vec<&str>, Vec<Vec<u32>>)> =
+        (0..parts).into_par_iter().map(|p| merge_part(shares, &lists, &cuts[p], &cuts[p + 1])).collect();
+    // Each part's ids, by position in the sorted lists, become global ids by local id.
+    let mut offsets = vec![0u32; parts];
+    for p in 1..parts {
+        offsets[p] = offsets[p - 1] + merged[p - 1].0.len() as u32;
+    }
+    let maps = (0..shares.len())
+        .into_par_iter()
+        .map(|s| {
+            let mut map = vec![u32::MAX; shares[s].sorted.len()];
+            for (p, (_, by_position)) in merged.iter().enumerate() {
+                let sorted = &shares[s].sorted[cuts[p][s]..cuts[p + 1][s]];
+                for (&(_, local), &g) in sorted.iter().zip(&by_position[s]) {
+                    if g != u32::MAX {
+                        map[local as usize] = g + offsets[p];
+                    }
+                }
+            }
+            map
+        })
+        .collect();
+    let mut all = Vec::with_capacity(merged.iter().map(|(part, _)| part.len()).sum());
+    merged.into_iter().for_each(|(part, _)| all.extend(part));
+    (all, maps)
+}
+
+/// Merges the lists' terms from `from[s]` to `to[s]`: the terms that occur in some share, sorted, and for each
+/// share the id (among those) of each of its terms there, by position (`u32::MAX`: it occurs in no share).
+fn merge_part<'s, S: TokenSession>(
+    shares: &[Share<S>],
+    lists: &[Vec<(u64, &'s str)>],
+    from: &[usize],
+    to: &[usize],
+) -> (Vec<&'s str>, Vec<Vec<u32>>) {
+    let mut by_position: Vec<Vec<u32>> = (0..shares.len()).map(|s| vec![u32::MAX; to[s] - from[s]]).collect();
     let mut all: Vec<&str> = Vec::new();
-    let mut next = vec![0usize; shares.len()];
+    let mut next = from.to_vec();
     let mut holds = Vec::with_capacity(shares.len());
-    while let Some(least) = (0..shares.len()).filter_map(|s| lists[s].get(next[s]).copied()).min() {
+    let head = |s: usize, next: &[usize]| lists[s][..to[s]].get(next[s]).copied();
+    while let Some(least) = (0..shares.len()).filter_map(|s| head(s, &next)).min() {
         holds.clear();
-        holds.extend((0..shares.len()).filter(|&s| lists[s].get(next[s]) == Some(&least)));
-        let local = |s: usize, next: &[usize]| shares[s].sorted[next[s]].1 as usize;
-        let occurs = holds.iter().any(|&s| shares[s].occurs[local(s, &next)]);
+        holds.extend((0..shares.len()).filter(|&s| head(s, &next) == Some(least)));
+        let occurs = holds.iter().any(|&s| shares[s].occurs[shares[s].sorted[next[s]].1 as usize]);
         for &s in &holds {
             if occurs {
-                maps[s][local(s, &next)] = all.len() as u32;
+                by_position[s][next[s] - from[s]] = all.len() as u32;
             }
             next[s] += 1;
         }
@@ -255,7 +299,7 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
             all.push(least.1);
         }
     }
-    (all, maps)
+    (all, by_position)
 }
 
 /// Whether each global term is a glossary concept in some share.
