@@ -163,7 +163,7 @@ fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
     let (all, maps) = merge_terms(shares);
     let ((concept, display), (indptr, indices, values)) = rayon::join(
         || (concepts(shares, &maps, all.len()), display_forms(shares, &maps, &all)),
-        || rows(shares, &maps, bounds),
+        || rows(shares, &maps, all.len(), bounds),
     );
     let terms = all.par_iter().map(|&t| t.to_string()).collect();
     Counts { terms, display, concept, indptr, indices, values }
@@ -173,9 +173,14 @@ fn merge<S: TokenSession>(shares: &[Share<S>], bounds: &[usize]) -> Counts {
 /// word per 4096 columns and a table as wide as the vocabulary, is more than sorting a headline's few terms).
 const LONG_ROW: usize = 48;
 
-/// The rows of every text over global ids, each sorted by column, in the order of the texts: filled in
+/// The rows of every text over the `width` global ids, each sorted by column, in the order of the texts: filled in
 /// parallel, straight into place.
-fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
+fn rows<S: Sync>(
+    shares: &[Share<S>],
+    maps: &[Vec<u32>],
+    width: usize,
+    bounds: &[usize],
+) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
     // Where each text's row is: (share, row in it).
     let mut sources = vec![(0, 0); bounds[bounds.len() - 1]];
     for (s, share) in shares.iter().enumerate() {
@@ -191,7 +196,6 @@ fn rows<S: Sync>(shares: &[Share<S>], maps: &[Vec<u32>], bounds: &[usize]) -> (V
         let share = &shares[s];
         indptr.push(indptr[indptr.len() - 1] + share.indptr[local + 1] - share.indptr[local]);
     }
-    let width = maps.iter().flatten().filter(|&&g| g != u32::MAX).max().map_or(0, |&g| g as usize + 1);
     let (indices, values) = fill_rows(&indptr, |rows, indices, values| {
         let mut order: Option<RowOrder> = None;
         let mut row: Vec<u64> = Vec::new();
