@@ -196,10 +196,9 @@ fn rows<S: Sync>(
         let share = &shares[s];
         indptr.push(indptr[indptr.len() - 1] + share.indptr[local + 1] - share.indptr[local]);
     }
-    let (indices, values) = fill_rows(&indptr, |rows, indices, values| {
+    let (indices, values) = fill_rows(&indptr, |rows, writer| {
         let mut order: Option<RowOrder> = None;
         let mut row: Vec<u64> = Vec::new();
-        let mut k = 0;
         for d in rows {
             let (s, local) = sources[d];
             let (share, map) = (&shares[s], &maps[s]);
@@ -209,10 +208,7 @@ fn rows<S: Sync>(
                 for (&id, &c) in share.indices[a..b].iter().zip(&share.values[a..b]) {
                     order.insert(map[id as usize], c);
                 }
-                order.drain(|col, c| {
-                    (indices[k], values[k]) = (col, c);
-                    k += 1;
-                });
+                order.drain(|col, c| writer.push(col, c));
             } else {
                 row.clear();
                 row.extend(
@@ -222,10 +218,7 @@ fn rows<S: Sync>(
                         .map(|(&id, &c)| (map[id as usize] as u64) << 32 | c as u64),
                 );
                 row.sort_unstable();
-                for &e in &row {
-                    (indices[k], values[k]) = ((e >> 32) as u32, e as u32);
-                    k += 1;
-                }
+                row.iter().for_each(|&e| writer.push((e >> 32) as u32, e as u32));
             }
         }
     });

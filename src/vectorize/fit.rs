@@ -137,21 +137,19 @@ fn select(counts: &Counts, column: &[u32], width: usize, model: Option<&TfidfMod
         }
         indptr
     };
-    let (indices, data) = fill_rows(&indptr, |rows, indices, data| {
-        let mut k = 0;
+    let (indices, data) = fill_rows(&indptr, |rows, writer| {
         for d in rows {
-            let start = k;
+            let start = writer.len();
             let (a, b) = (counts.indptr[d], counts.indptr[d + 1]);
             for (&j, &c) in counts.indices[a..b].iter().zip(&counts.values[a..b]) {
                 let col = column[j as usize];
                 if col != u32::MAX {
-                    indices[k] = col as usize;
-                    data[k] = c as f64;
-                    k += 1;
+                    writer.push(col as usize, c as f64);
                 }
             }
             if let Some(model) = model {
-                model.weigh_row(&indices[start..k], &mut data[start..k]);
+                let (cols, weights) = writer.written_from(start);
+                model.weigh_row(cols, weights);
             }
         }
     });
@@ -164,14 +162,13 @@ impl TfidfModel {
     pub fn weigh(&self, raw: &CsMat<f64>) -> CsMat<f64> {
         let ptr = raw.indptr().raw_storage().to_vec();
         let base = ptr[0];
-        let (indices, data) = fill_rows(&ptr, |rows, indices, data| {
-            let offset = ptr[rows.start];
+        let (indices, data) = fill_rows(&ptr, |rows, writer| {
             for r in rows {
-                let (a, b) = (ptr[r] - offset, ptr[r + 1] - offset);
-                let (from_a, from_b) = (ptr[r] - base, ptr[r + 1] - base);
-                indices[a..b].copy_from_slice(&raw.indices()[from_a..from_b]);
-                data[a..b].copy_from_slice(&raw.data()[from_a..from_b]);
-                self.weigh_row(&indices[a..b], &mut data[a..b]);
+                let (a, b) = (ptr[r] - base, ptr[r + 1] - base);
+                let start = writer.len();
+                writer.extend_from_slices(&raw.indices()[a..b], &raw.data()[a..b]);
+                let (cols, weights) = writer.written_from(start);
+                self.weigh_row(cols, weights);
             }
         });
         let indptr = ptr.iter().map(|p| p - base).collect();
