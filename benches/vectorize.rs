@@ -6,9 +6,9 @@
 mod common;
 
 use common::{texts, KCNA_STORIES, UN_SPEECHES, YNAT_HEADLINES};
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use hanmi::text::{Analyzer, AnalyzerConfig};
-use hanmi::vectorize::{count, fit_tfidf, TfidfParams};
+use hanmi::vectorize::{count_shares, TfidfParams};
 
 const CORPORA: [(&str, &str); 3] = [KCNA_STORIES, UN_SPEECHES, YNAT_HEADLINES];
 
@@ -21,13 +21,11 @@ fn vectorize(c: &mut Criterion) {
         let Some(texts) = texts(path) else { continue };
         let bytes: usize = texts.iter().map(String::len).sum();
         group.throughput(Throughput::Bytes(bytes as u64));
-        group.bench_function(format!("{name}/count"), |b| b.iter(|| count(&analyzer, &texts).n_docs()));
-        let counts = count(&analyzer, &texts);
-        group.bench_function(format!("{name}/fit"), |b| {
-            b.iter_batched(|| counts.clone(), |c| fit_tfidf(c, &params).expect("fits").1.nnz(), BatchSize::LargeInput)
-        });
+        group.bench_function(format!("{name}/count"), |b| b.iter(|| count_shares(&analyzer, &texts).n_docs()));
+        let counted = count_shares(&analyzer, &texts);
+        group.bench_function(format!("{name}/fit"), |b| b.iter(|| counted.fit_tfidf(&params).expect("fits").1.nnz()));
         group.bench_function(format!("{name}/count_and_fit"), |b| {
-            b.iter(|| fit_tfidf(count(&analyzer, &texts), &params).expect("fits").1.nnz())
+            b.iter(|| count_shares(&analyzer, &texts).fit_tfidf(&params).expect("fits").1.nnz())
         });
     }
     group.finish();

@@ -46,16 +46,16 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     let mut write_seconds = started.elapsed().as_secs_f64();
     // The raw text is not kept once it is counted: only the counts go on.
     let texts: Vec<String> = corpus.records.iter_mut().map(|r| std::mem::take(&mut r.text)).collect();
-    let counts = timings.time("analyze", || vectorize::count(&analyzer, &texts));
+    let counted = timings.time("analyze", || vectorize::count_shares(&analyzer, &texts));
     drop(texts);
     let (model, tfidf) = timings.time("vectorize", || -> Result<_> {
         Ok(match saved {
             Some(saved) => {
-                let raw = saved.model.counts_of(&counts);
+                let raw = saved.model.counts_of(&counted.into_counts());
                 let tfidf = saved.model.weigh(&raw);
                 (saved.model, tfidf)
             }
-            None => vectorize::fit_tfidf(counts, &opts.params)?,
+            None => counted.fit_tfidf(&opts.params)?,
         })
     })?;
     let started = std::time::Instant::now();
@@ -75,8 +75,9 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
         Manifest::new("vectorize", &serde_json::json!({ "text": config.text, "vectorize": model.params }), &corpus);
     manifest.notes.insert(
         "timings".into(),
-        "analyze = reading every text through the analyzer and counting its terms (in parallel); vectorize = \
-         vocabulary, document frequencies, IDF and the weighted, normalized rows"
+        "analyze = reading every text through the analyzer and counting its terms (in parallel, each thread over \
+         its own terms); vectorize = the threads' terms merged into one sorted vocabulary, document frequencies, \
+         IDF and the weighted, normalized rows"
             .into(),
     );
     manifest.outputs = out.written.clone();

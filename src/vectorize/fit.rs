@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use sprs::CsMat;
 
 use super::rows::fill_rows;
-use super::{count, Counts, Norm, TermLang, TfidfModel, TfidfParams, Vectorized, Vocabulary};
-use crate::text::Tokenize;
+use super::{count, Counted, Counts, Norm, TermLang, TfidfModel, TfidfParams, Vectorized, Vocabulary};
+use crate::text::{TokenSession, Tokenize};
 
 /// Fits the vocabulary and IDF on `texts` and returns their TF-IDF rows.
 pub fn fit_transform<T: AsRef<str> + Sync>(
@@ -20,7 +20,9 @@ pub fn fit_transform<T: AsRef<str> + Sync>(
 /// Fits the model on counted documents: keeps the terms within the df bounds (and the `max_features` most
 /// frequent), fixes the IDF, and weighs the rows; the raw counts of the kept terms come along.
 pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
-    let (mut model, keep) = fit_model(counts, params)?;
+    let (df, cf) = frequencies(counts);
+    let corpus = Frequencies { n_docs: counts.n_docs(), df: &df, cf: &cf, concept: &counts.concept };
+    let (mut model, keep) = fit_model(&corpus, |j| &counts.terms[j], params)?;
     // Tens of thousands of small strings: copied in parallel.
     (model.vocab.terms, model.vocab.display) = rayon::join(
         || keep.par_iter().map(|&j| counts.terms[j].clone()).collect(),
@@ -34,22 +36,56 @@ pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     Ok(Vectorized { model, tfidf, counts: raw })
 }
 
-/// The fitted model and the TF-IDF rows only, weighed straight from the counts, which are used up: no raw count
-/// matrix is built and the kept terms' strings are moved, not copied (what `hanmi vectorize` writes).
-pub fn fit_tfidf(counts: Counts, params: &TfidfParams) -> Result<(TfidfModel, CsMat<f64>)> {
-    let (mut model, keep) = fit_model(&counts, params)?;
-    let column = columns(&keep, counts.terms.len());
-    let tfidf = select(&counts, &column, keep.len(), Some(&model));
-    let kept = |strings: Vec<String>| strings.into_iter().zip(&column).filter(|(_, &c)| c != u32::MAX).map(|(s, _)| s);
-    model.vocab.terms = kept(counts.terms).collect();
-    model.vocab.display = kept(counts.display).collect();
-    Ok((model, tfidf))
+impl<S: TokenSession + Sync> Counted<S> {
+    /// The fitted model and the TF-IDF rows only, weighed straight from what the threads counted: no count matrix
+    /// is built, and only the kept terms' strings are made (what `hanmi vectorize` writes). The same model and rows
+    /// as [`fit`] on the merged counts.
+    pub fn fit_tfidf(&self, params: &TfidfParams) -> Result<(TfidfModel, CsMat<f64>)> {
+        let merged = self.merged();
+        // The display forms, only read at the end, are found while the model is fitted and the rows weighed.
+        let (display, fitted) = rayon::join(
+            || self.display_forms(&merged),
+            || -> Result<_> {
+                let (concept, (df, cf)) = rayon::join(|| self.concepts(&merged), || self.frequencies(&merged));
+                let corpus = Frequencies { n_docs: self.n_docs(), df: &df, cf: &cf, concept: &concept };
+                let (model, keep) = fit_model(&corpus, |j| merged.all[j], params)?;
+                let column = columns(&keep, merged.all.len());
+                // A share's local ids straight to columns.
+                let share_columns: Vec<Vec<u32>> = merged
+                    .maps
+                    .iter()
+                    .map(|map| map.iter().map(|&g| if g == u32::MAX { u32::MAX } else { column[g as usize] }).collect())
+                    .collect();
+                let entry = |col: u32, c: u32| (col as usize, c as f64);
+                let rows = self.rows(&share_columns, keep.len(), entry, |cols, weights| model.weigh_row(cols, weights));
+                Ok((model, keep, column, rows))
+            },
+        );
+        let (mut model, keep, column, (indptr, indices, data)) = fitted?;
+        model.vocab.terms = keep.par_iter().map(|&j| merged.all[j].to_string()).collect();
+        model.vocab.display =
+            display.into_iter().zip(&column).filter(|(_, &c)| c != u32::MAX).map(|(s, _)| s).collect();
+        let tfidf = CsMat::new((self.n_docs(), keep.len()), indptr, indices, data);
+        Ok((model, tfidf))
+    }
+}
+
+/// What the fit needs to know of a counted corpus, by term.
+struct Frequencies<'a> {
+    n_docs: usize,
+    /// Documents containing each term, and its occurrences in the corpus.
+    df: &'a [u32],
+    cf: &'a [u64],
+    concept: &'a [bool],
 }
 
 /// The model (its vocabulary without the terms' strings, which the caller copies or moves) and the kept terms.
-fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<usize>)> {
-    let n = counts.n_docs();
-    let (df, cf) = frequencies(counts);
+fn fit_model<'t>(
+    corpus: &Frequencies,
+    term: impl Fn(usize) -> &'t str + Sync,
+    params: &TfidfParams,
+) -> Result<(TfidfModel, Vec<usize>)> {
+    let (n, df, cf) = (corpus.n_docs, corpus.df, corpus.cf);
     let (lo, hi) = (params.min_df.documents(n), params.max_df.documents(n));
     if hi < lo {
         bail!("max_df corresponds to fewer documents ({hi}) than min_df ({lo})");
@@ -67,7 +103,7 @@ fn fit_model(counts: &Counts, params: &TfidfParams) -> Result<(TfidfModel, Vec<u
     let vocab = Vocabulary {
         terms: Vec::new(),
         display: Vec::new(),
-        lang: keep.par_iter().map(|&j| TermLang::of(&counts.terms[j], counts.concept[j])).collect(),
+        lang: keep.par_iter().map(|&j| TermLang::of(term(j), corpus.concept[j])).collect(),
         df: keep.iter().map(|&j| df[j]).collect(),
         cf: keep.iter().map(|&j| cf[j]).collect(),
         idf: keep.iter().map(|&j| idf_of(params, n, df[j])).collect(),
@@ -215,7 +251,7 @@ impl TfidfModel {
 mod tests {
     use super::*;
     use crate::text::{Analyzer, AnalyzerConfig};
-    use crate::vectorize::DfBound;
+    use crate::vectorize::{count_shares, DfBound};
 
     fn analyzer() -> Analyzer {
         Analyzer::new(&AnalyzerConfig { glossary: false, stopwords: false, ..AnalyzerConfig::default() }).unwrap()
@@ -288,9 +324,16 @@ mod tests {
         let counts = count(&analyzer(), &docs);
         let v = fit(&counts, &params).unwrap();
         assert!(v.model.vocab.len() < counts.terms.len() && v.tfidf.nnz() > 3 << 14);
-        let (model, tfidf) = fit_tfidf(counts.clone(), &params).unwrap();
+        let analyzer = analyzer();
+        let counted = count_shares(&analyzer, &docs);
+        let (model, tfidf) = counted.fit_tfidf(&params).unwrap();
         assert_eq!((&model, &tfidf), (&v.model, &v.tfidf));
         assert_eq!(model.weigh(&v.counts), tfidf);
+        // Straight from the threads' counts also where every term is kept, or the most frequent few.
+        for params in [TfidfParams::default(), TfidfParams { max_features: Some(40), ..TfidfParams::default() }] {
+            let v = fit(&counts, &params).unwrap();
+            assert_eq!(counted.fit_tfidf(&params).unwrap(), (v.model, v.tfidf));
+        }
         let raw = model.counts_of(&counts);
         assert_eq!(raw, v.counts);
         // Each row's weights by hand: sublinear tf times idf, l2-normalized.

@@ -8,13 +8,14 @@
 mod count;
 mod fit;
 mod io;
+mod merge;
 mod rows;
 
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
-pub use count::{count, Counts};
-pub use fit::{fit, fit_tfidf, fit_transform};
+pub use count::{count, count_shares, Counted, Counts};
+pub use fit::{fit, fit_transform};
 pub use io::{write_matrix_market, write_vocabulary, SavedModel};
 pub use rows::gather_rows;
 

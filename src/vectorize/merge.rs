@@ -1,0 +1,236 @@
+//! The vocabulary merge: the threads' terms into one sorted vocabulary, with each term's document and corpus
+//! frequency, whether it is a glossary concept, and the surface form shown for it.
+
+use rayon::prelude::*;
+
+use super::count::{Counted, Share};
+use crate::text::TokenSession;
+
+/// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
+pub(super) struct Merged<'s> {
+    pub(super) all: Vec<&'s str>,
+    /// `maps[s][local]`: the global id (`u32::MAX`: the term occurs in no share).
+    pub(super) maps: Vec<Vec<u32>>,
+}
+
+impl<S: TokenSession + Sync> Counted<S> {
+    pub(super) fn merged(&self) -> Merged<'_> {
+        let (all, maps) = merge_terms(&self.shares);
+        Merged { all, maps }
+    }
+
+    /// Whether each global term is a glossary concept in some share.
+    pub(super) fn concepts(&self, merged: &Merged) -> Vec<bool> {
+        let mut concept = vec![false; merged.all.len()];
+        for (share, map) in self.shares.iter().zip(&merged.maps) {
+            for (local, &g) in map.iter().enumerate() {
+                if g != u32::MAX {
+                    concept[g as usize] |= share.session.is_concept(local as u32);
+                }
+            }
+        }
+        concept
+    }
+
+    /// Document and corpus frequency of every global term, counted in each share by local id, then added up.
+    pub(super) fn frequencies(&self, merged: &Merged) -> (Vec<u32>, Vec<u64>) {
+        let local: Vec<(Vec<u32>, Vec<u64>)> = self
+            .shares
+            .par_iter()
+            .map(|share| {
+                let n = share.occurs.len();
+                let (mut df, mut cf) = (vec![0u32; n], vec![0u64; n]);
+                for (&id, &c) in share.indices.iter().zip(&share.values) {
+                    df[id as usize] += 1;
+                    cf[id as usize] += u64::from(c);
+                }
+                (df, cf)
+            })
+            .collect();
+        let (mut df, mut cf) = (vec![0u32; merged.all.len()], vec![0u64; merged.all.len()]);
+        for ((local_df, local_cf), map) in local.iter().zip(&merged.maps) {
+            for (l, &g) in map.iter().enumerate().filter(|(_, &g)| g != u32::MAX) {
+                df[g as usize] += local_df[l];
+                cf[g as usize] += local_cf[l];
+            }
+        }
+        (df, cf)
+    }
+
+    /// Each term's most frequent surface form over all shares; ties go to the smaller string so the choice is
+    /// stable. An n-gram, which has none, shows its words' forms.
+    pub(super) fn display_forms(&self, merged: &Merged) -> Vec<String> {
+        let (shares, maps, all) = (&self.shares, &merged.maps, &merged.all[..]);
+        // The forms bucketed by global term (a counting sort: no string is compared but within a term).
+        let forms: Vec<Vec<(u32, &str, u64)>> = shares
+            .par_iter()
+            .zip(maps)
+            .map(|(share, map)| {
+                let mut forms = Vec::new();
+                share.session.for_each_surface(&mut |id, surface, c| {
+                    let g = map[id as usize];
+                    if g != u32::MAX {
+                        forms.push((g, surface, c));
+                    }
+                });
+                forms
+            })
+            .collect();
+        let mut starts = vec![0usize; all.len() + 1];
+        forms.iter().flatten().for_each(|f| starts[f.0 as usize + 1] += 1);
+        (0..all.len()).for_each(|g| starts[g + 1] += starts[g]);
+        let mut bucketed: Vec<(&str, u64)> = vec![("", 0); starts[all.len()]];
+        let mut next = starts.clone();
+        for (g, surface, c) in forms.into_iter().flatten() {
+            bucketed[next[g as usize]] = (surface, c);
+            next[g as usize] += 1;
+        }
+        let best: Vec<Option<(&str, u64)>> =
+            (0..all.len()).into_par_iter().map(|g| most_frequent(&bucketed[starts[g]..starts[g + 1]])).collect();
+        all.par_iter()
+            .zip(&best)
+            .map(|(term, b)| b.map_or_else(|| ngram_display(term, all, &best), |(s, _)| s.into()))
+            .collect()
+    }
+}
+
+/// A term's first eight bytes, zero-padded, big-endian: a number that orders terms as their bytes do, except
+/// that terms sharing eight bytes (or differing only by trailing NULs) tie and need their whole bytes compared.
+fn order_key(term: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = term.len().min(8);
+    head[..n].copy_from_slice(&term.as_bytes()[..n]);
+    u64::from_be_bytes(head)
+}
+
+/// A session's term ids sorted by term, with the terms' order keys. Sorted as numbers first, the strings
+/// compared only where the keys tie: comparing strings throughout cost a cache miss per comparison (the
+/// terms lie all over the session's arena).
+pub(super) fn sorted_ids<S: TokenSession>(session: &S) -> Vec<(u64, u32)> {
+    let mut sorted: Vec<(u64, u32)> =
+        (0..session.term_count() as u32).map(|t| (order_key(session.term(t)), t)).collect();
+    sorted.sort_unstable();
+    for tie in sorted.chunk_by_mut(|a, b| a.0 == b.0).filter(|tie| tie.len() > 1) {
+        tie.sort_unstable_by(|a, b| session.term(a.1).cmp(session.term(b.1)));
+    }
+    sorted
+}
+
+/// The sorted union of the terms that occur in some share, and for each share the global id of each of its
+/// local ids (`u32::MAX`: the term occurs in no share). A term gets its global id in every share that knows it,
+/// also where it does not occur there itself, so that its surface forms there count.
+fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>>) {
+    // (order key, term): ordered as the terms are, the strings read only where the keys tie.
+    let lists: Vec<Vec<(u64, &str)>> =
+        shares.par_iter().map(|s| s.sorted.iter().map(|&(key, l)| (key, s.session.term(l))).collect()).collect();
+    // Merged in parallel parts, cut at terms evenly spaced in the longest list (a term equal to a cut starts its
+    // part in every list).
+    let parts = 2 * rayon::current_num_threads();
+    let longest = lists.iter().max_by_key(|l| l.len()).map_or(&[][..], |l| &l[..]);
+    let cuts: Vec<Vec<usize>> = (0..=parts)
+        .map(|p| match longest.get(p * longest.len() / parts) {
+            Some(cut) if p > 0 && p < parts => lists.iter().map(|l| l.partition_point(|t| t < cut)).collect(),
+            _ => lists.iter().map(|l| if p == 0 { 0 } else { l.len() }).collect(),
+        })
+        .collect();
+    let merged: Vec<(Vec<&str>, Vec<Vec<u32>>)> =
+        (0..parts).into_par_iter().map(|p| merge_part(shares, &lists, &cuts[p], &cuts[p + 1])).collect();
+    // Each part's ids, by position in the sorted lists, become global ids by local id.
+    let mut offsets = vec![0u32; parts];
+    for p in 1..parts {
+        offsets[p] = offsets[p - 1] + merged[p - 1].0.len() as u32;
+    }
+    let maps = (0..shares.len())
+        .into_par_iter()
+        .map(|s| {
+            let mut map = vec![u32::MAX; shares[s].sorted.len()];
+            for (p, (_, by_position)) in merged.iter().enumerate() {
+                let sorted = &shares[s].sorted[cuts[p][s]..cuts[p + 1][s]];
+                for (&(_, local), &g) in sorted.iter().zip(&by_position[s]) {
+                    if g != u32::MAX {
+                        map[local as usize] = g + offsets[p];
+                    }
+                }
+            }
+            map
+        })
+        .collect();
+    let mut all = Vec::with_capacity(merged.iter().map(|(part, _)| part.len()).sum());
+    merged.into_iter().for_each(|(part, _)| all.extend(part));
+    (all, maps)
+}
+
+/// Merges the lists' terms from `from[s]` to `to[s]`: the terms that occur in some share, sorted, and for each
+/// share the id (among those) of each of its terms there, by position (`u32::MAX`: it occurs in no share).
+fn merge_part<'s, S: TokenSession>(
+    shares: &[Share<S>],
+    lists: &[Vec<(u64, &'s str)>],
+    from: &[usize],
+    to: &[usize],
+) -> (Vec<&'s str>, Vec<Vec<u32>>) {
+    let mut by_position: Vec<Vec<u32>> = (0..shares.len()).map(|s| vec![u32::MAX; to[s] - from[s]]).collect();
+    let mut all: Vec<&str> = Vec::new();
+    let mut next = from.to_vec();
+    let mut holds = Vec::with_capacity(shares.len());
+    let head = |s: usize, next: &[usize]| lists[s][..to[s]].get(next[s]).copied();
+    while let Some(least) = (0..shares.len()).filter_map(|s| head(s, &next)).min() {
+        holds.clear();
+        holds.extend((0..shares.len()).filter(|&s| head(s, &next) == Some(least)));
+        let occurs = holds.iter().any(|&s| shares[s].occurs[shares[s].sorted[next[s]].1 as usize]);
+        for &s in &holds {
+            if occurs {
+                by_position[s][next[s] - from[s]] = all.len() as u32;
+            }
+            next[s] += 1;
+        }
+        if occurs {
+            all.push(least.1);
+        }
+    }
+    (all, by_position)
+}
+
+/// The surface with the largest total count (the smaller string on a tie) among `(surface, count)` pairs.
+fn most_frequent<'s>(candidates: &[(&'s str, u64)]) -> Option<(&'s str, u64)> {
+    if let [only] = candidates {
+        return Some(*only);
+    }
+    let mut sorted = candidates.to_vec();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut best: Option<(&str, u64)> = None;
+    for group in sorted.chunk_by(|a, b| a.0 == b.0) {
+        let total = group.iter().map(|c| c.1).sum();
+        if best.is_none_or(|(_, c)| total > c) {
+            best = Some((group[0].0, total));
+        }
+    }
+    best
+}
+
+/// An n-gram has no surface of its own: its words' display forms, joined. Neighbours that read the same (two
+/// syllable bigrams of one Korean stem, 사거 거리 → 사거리) are shown once.
+fn ngram_display(term: &str, all: &[&str], best: &[Option<(&str, u64)>]) -> String {
+    let mut parts: Vec<&str> = term
+        .split(' ')
+        .map(|part| all.binary_search(&part).ok().and_then(|g| best[g]).map_or(part, |(s, _)| s))
+        .collect();
+    parts.dedup();
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_keys_order_terms_as_their_bytes() {
+        let terms =
+            ["", "a", "a\0", "ab", "abcdefgh", "abcdefgh\0", "abcdefghi", "abcdefgha", "b", "동맹", "동맹국", "북한"];
+        for a in &terms {
+            for b in &terms {
+                let (ka, kb) = (order_key(a), order_key(b));
+                assert!(ka == kb || ka.cmp(&kb) == a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
+}
