@@ -16,6 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use date::{days_in_month, PartialDate};
@@ -151,31 +152,34 @@ impl Corpus {
         seen: &mut HashMap<String, Origin>,
     ) -> Result<()> {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        let mut rows: Vec<std::result::Result<Record, RecordError>> = Vec::new();
-        match format {
-            Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut |r| rows.push(r))?,
-            Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut |r| rows.push(r))?,
-            Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut |r| rows.push(r))?,
-            Format::Text => rows.push(page::read_text_file(path, &bytes)),
-        }
+        // The file's digest (for the manifest) on one core while the records are parsed on another.
+        let (sha256, rows) = rayon::join(
+            || format!("{:x}", Sha256::digest(&bytes)),
+            || -> Result<Vec<std::result::Result<Record, RecordError>>> {
+                let mut rows = Vec::new();
+                match format {
+                    Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut |r| rows.push(r))?,
+                    Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut |r| rows.push(r))?,
+                    Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut |r| rows.push(r))?,
+                    Format::Text => rows.push(page::read_text_file(path, &bytes)),
+                }
+                Ok(rows)
+            },
+        );
+        let mut rows = rows?;
         drop(bytes);
+        rows.par_iter_mut().filter_map(|row| row.as_mut().ok()).for_each(|record| {
+            record.lang = opts.lang.or(record.lang).or_else(|| Some(lang::detect(&record.text)));
+        });
         let (mut records, mut rejected) = (0, 0);
         for row in rows {
-            let row = row.and_then(|mut record| {
-                if let Some(lang) = opts.lang {
-                    record.lang = Some(lang);
-                } else if record.lang.is_none() {
-                    record.lang = Some(lang::detect(&record.text));
-                }
-                match seen.get(&record.id) {
-                    Some(first) => Err(RecordError {
-                        origin: record.origin.clone(),
-                        message: format!("duplicate id {:?}: already used by the record at {first}", record.id),
-                        raw: record.id.clone(),
-                    }),
-                    None => Ok(record),
-                }
+            let row = row.and_then(|record| match seen.get(&record.id) {
+                Some(first) => Err(RecordError {
+                    origin: record.origin.clone(),
+                    message: format!("duplicate id {:?}: already used by the record at {first}", record.id),
+                    raw: record.id.clone(),
+                }),
+                None => Ok(record),
             });
             match row {
                 Ok(record) => {
