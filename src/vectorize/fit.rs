@@ -86,6 +86,10 @@ fn fit_model<'t>(
     params: &TfidfParams,
 ) -> Result<(TfidfModel, Vec<usize>)> {
     let (n, df, cf) = (corpus.n_docs, corpus.df, corpus.cf);
+    if n == 0 {
+        // Otherwise the bounds of an empty corpus read as max_df below min_df, which is not what went wrong.
+        bail!("no documents to fit a vocabulary on");
+    }
     let (lo, hi) = (params.min_df.documents(n), params.max_df.documents(n));
     if hi < lo {
         bail!("max_df corresponds to fewer documents ({hi}) than min_df ({lo})");
@@ -97,7 +101,7 @@ fn fit_model<'t>(
         keep.truncate(max);
         keep.sort_unstable();
     }
-    if keep.is_empty() && n > 0 {
+    if keep.is_empty() {
         bail!("no terms remain after min_df/max_df/max_features: lower min_df or raise max_df");
     }
     let vocab = Vocabulary {
@@ -343,6 +347,16 @@ mod tests {
             let expected: Vec<f64> = w.iter().map(|x| x / norm).collect();
             assert_eq!(weights.data(), expected.as_slice());
         }
+    }
+
+    #[test]
+    fn no_texts_are_an_error_saying_so_both_ways() {
+        let none: [&str; 0] = [];
+        let analyzer = analyzer();
+        let straight = count_shares(&analyzer, &none).fit_tfidf(&TfidfParams::default()).unwrap_err();
+        let merged = fit(&count(&analyzer, &none), &TfidfParams::default()).unwrap_err();
+        assert_eq!(straight.to_string(), "no documents to fit a vocabulary on");
+        assert_eq!(merged.to_string(), straight.to_string());
     }
 
     #[test]
