@@ -135,10 +135,7 @@ fn frequencies(counts: &Counts) -> (Vec<u32>, Vec<u64>) {
         .fold(
             || (vec![0u32; width], vec![0u64; width]),
             |(mut df, mut cf), (indices, values)| {
-                for (&j, &c) in indices.iter().zip(values) {
-                    df[j as usize] += 1;
-                    cf[j as usize] += c as u64;
-                }
+                add_frequencies(indices, values, &mut df, &mut cf);
                 (df, cf)
             },
         )
@@ -148,6 +145,15 @@ fn frequencies(counts: &Counts) -> (Vec<u32>, Vec<u64>) {
             (df, cf)
         })
         .unwrap_or_else(|| (vec![0; width], vec![0; width]))
+}
+
+/// Adds count entries (term ids `indices`, each at most once per row, with their `values`) to the terms' document
+/// frequencies `df` and corpus frequencies `cf`.
+pub(super) fn add_frequencies(indices: &[u32], values: &[u32], df: &mut [u32], cf: &mut [u64]) {
+    for (&j, &c) in indices.iter().zip(values) {
+        df[j as usize] += 1;
+        cf[j as usize] += u64::from(c);
+    }
 }
 
 fn idf_of(params: &TfidfParams, n: usize, df: u32) -> f64 {

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use super::count::{Counted, Share};
+use super::fit::add_frequencies;
 use crate::text::TokenSession;
 
 /// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
@@ -40,10 +41,7 @@ impl<S: TokenSession + Sync> Counted<S> {
             .map(|share| {
                 let n = share.occurs.len();
                 let (mut df, mut cf) = (vec![0u32; n], vec![0u64; n]);
-                for (&id, &c) in share.indices.iter().zip(&share.values) {
-                    df[id as usize] += 1;
-                    cf[id as usize] += u64::from(c);
-                }
+                add_frequencies(&share.indices, &share.values, &mut df, &mut cf);
                 (df, cf)
             })
             .collect();
