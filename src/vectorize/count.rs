@@ -221,21 +221,19 @@ impl<S: TokenSession + Sync> Counted<S> {
                 let entries = share.indices[span.clone()].iter().zip(&share.values[span.clone()]);
                 let kept = entries.filter_map(|(&id, &c)| Some((cols[id as usize], c)).filter(|e| e.0 != u32::MAX));
                 let start = writer.len();
+                let mut emit = |col: u32, c: u32| {
+                    let (i, v) = entry(col, c);
+                    writer.push(i, v);
+                };
                 if span.len() >= LONG_ROW {
                     let order = order.get_or_insert_with(|| RowOrder::new(width));
                     kept.for_each(|(col, c)| order.insert(col, c));
-                    order.drain(|col, c| {
-                        let (i, v) = entry(col, c);
-                        writer.push(i, v);
-                    });
+                    order.drain(emit);
                 } else {
                     row.clear();
                     row.extend(kept.map(|(col, c)| (col as u64) << 32 | c as u64));
                     row.sort_unstable();
-                    row.iter().for_each(|&e| {
-                        let (i, v) = entry((e >> 32) as u32, e as u32);
-                        writer.push(i, v);
-                    });
+                    row.iter().for_each(|&e| emit((e >> 32) as u32, e as u32));
                 }
                 let (cols, values) = writer.written_from(start);
                 finish(cols, values);
