@@ -130,10 +130,10 @@ impl TokenSession for CharWbSession {
         self.terms.len()
     }
 
-    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64)) {
-        for (id, (term, &count)) in self.terms.iter().zip(&self.seen).enumerate() {
+    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, Option<&'s str>, u64)) {
+        for (id, &count) in self.seen.iter().enumerate() {
             if count > 0 {
-                f(id as u32, term, count);
+                f(id as u32, None, count);
             }
         }
     }

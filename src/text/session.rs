@@ -19,8 +19,10 @@ pub trait TokenSession: Send + Sync {
     fn term(&self, id: u32) -> &str;
     /// How many distinct terms this session has given ids to.
     fn term_count(&self) -> usize;
-    /// Calls `f(term id, surface, count)` for every surface form seen behind a term, with how often.
-    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64));
+    /// Calls `f(term id, surface, count)` for every surface form seen behind a term, with how often; the surface
+    /// is `None` where it is the term's own string (every Korean stem, most English words unchanged by Snowball),
+    /// given once per term with its total, so that the merge need not read and compare the string.
+    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, Option<&'s str>, u64));
     /// Whether the term is a glossary concept (a feature of both languages).
     fn is_concept(&self, _id: u32) -> bool {
         false
@@ -388,7 +390,7 @@ impl TokenSession for Session<'_> {
         self.terms.len()
     }
 
-    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, &'s str, u64)) {
+    fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, Option<&'s str>, u64)) {
         // The counts gathered by word id first, so that the words' terms and surfaces, stored in id order, are read
         // in order too (read in slot order, each word cost three cache misses).
         let mut counts = vec![0u32; self.word_info.len()];
@@ -400,15 +402,15 @@ impl TokenSession for Session<'_> {
                 if surface == OWN_SURFACE {
                     own[term as usize] += u64::from(count);
                 } else {
-                    f(term, self.surfaces.get(surface), count.into());
+                    f(term, Some(self.surfaces.get(surface)), count.into());
                 }
             }
         }
         for (term, &count) in own.iter().enumerate().filter(|(_, &c)| c > 0) {
-            f(term as u32, self.terms.get(term as u32), count);
+            f(term as u32, None, count);
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {
-            f(p.concept, self.surfaces.get(p.form), p.hits);
+            f(p.concept, Some(self.surfaces.get(p.form)), p.hits);
         }
     }
 

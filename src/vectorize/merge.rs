@@ -59,32 +59,51 @@ impl<S: TokenSession + Sync> Counted<S> {
     /// stable. An n-gram, which has none, shows its words' forms.
     pub(super) fn display_forms(&self, merged: &Merged) -> Vec<String> {
         let (shares, maps, all) = (&self.shares, &merged.maps, &merged.all[..]);
-        // The forms bucketed by global term (a counting sort: no string is compared but within a term).
-        let forms: Vec<Vec<(u32, &str, u64)>> = shares
+        // Per share: the other forms by global term, and how often each term was its own surface. Most terms (every
+        // Korean stem) have no other form: their own string is shown without being bucketed or compared.
+        type Forms<'s> = (Vec<(u32, &'s str, u64)>, Vec<(u32, u64)>);
+        let per_share: Vec<Forms> = shares
             .par_iter()
             .zip(maps)
             .map(|(share, map)| {
-                let mut forms = Vec::new();
+                let (mut forms, mut own) = (Vec::new(), Vec::new());
                 share.session.for_each_surface(&mut |id, surface, c| {
                     let g = map[id as usize];
                     if g != u32::MAX {
-                        forms.push((g, surface, c));
+                        match surface {
+                            Some(surface) => forms.push((g, surface, c)),
+                            None => own.push((g, c)),
+                        }
                     }
                 });
-                forms
+                (forms, own)
             })
             .collect();
+        let mut own = vec![0u64; all.len()];
+        per_share.iter().flat_map(|(_, o)| o).for_each(|&(g, c)| own[g as usize] += c);
+        // The other forms bucketed by global term (a counting sort: no string is compared but within a term), each
+        // bucket with the term's own string as one more candidate where it was seen.
         let mut starts = vec![0usize; all.len() + 1];
-        forms.iter().flatten().for_each(|f| starts[f.0 as usize + 1] += 1);
-        (0..all.len()).for_each(|g| starts[g + 1] += starts[g]);
+        per_share.iter().flat_map(|(f, _)| f).for_each(|f| starts[f.0 as usize + 1] += 1);
+        for g in 0..all.len() {
+            starts[g + 1] += starts[g] + usize::from(starts[g + 1] > 0 && own[g] > 0);
+        }
         let mut bucketed: Vec<(&str, u64)> = vec![("", 0); starts[all.len()]];
         let mut next = starts.clone();
-        for (g, surface, c) in forms.into_iter().flatten() {
+        for (g, surface, c) in per_share.into_iter().flat_map(|(f, _)| f) {
             bucketed[next[g as usize]] = (surface, c);
             next[g as usize] += 1;
         }
-        let best: Vec<Option<(&str, u64)>> =
-            (0..all.len()).into_par_iter().map(|g| most_frequent(&bucketed[starts[g]..starts[g + 1]])).collect();
+        for g in (0..all.len()).filter(|&g| next[g] < starts[g + 1]) {
+            bucketed[next[g]] = (all[g], own[g]);
+        }
+        let best: Vec<Option<(&str, u64)>> = (0..all.len())
+            .into_par_iter()
+            .map(|g| match &bucketed[starts[g]..starts[g + 1]] {
+                [] => (own[g] > 0).then(|| (all[g], own[g])),
+                candidates => most_frequent(candidates),
+            })
+            .collect();
         all.par_iter()
             .zip(&best)
             .map(|(term, b)| b.map_or_else(|| ngram_display(term, all, &best), |(s, _)| s.into()))
