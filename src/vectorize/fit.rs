@@ -110,7 +110,7 @@ fn fit_model<'t>(
         lang: keep.par_iter().map(|&j| TermLang::of(term(j), corpus.concept[j])).collect(),
         df: keep.iter().map(|&j| df[j]).collect(),
         cf: keep.iter().map(|&j| cf[j]).collect(),
-        idf: keep.iter().map(|&j| idf_of(params, n, df[j])).collect(),
+        idf: idfs(params, n, keep.iter().map(|&j| df[j])),
     };
     Ok((TfidfModel { params: params.clone(), vocab }, keep))
 }
@@ -154,6 +154,18 @@ pub(super) fn add_frequencies(indices: &[u32], values: &[u32], df: &mut [u32], c
         df[j as usize] += 1;
         cf[j as usize] += u64::from(c);
     }
+}
+
+/// The IDF of each of `dfs`, computed once per document frequency below a bound rather than once per term: most
+/// terms share a small df (a logarithm for each of the tens of thousands of terms was a millisecond on one core).
+fn idfs(params: &TfidfParams, n: usize, dfs: impl Iterator<Item = u32>) -> Vec<f64> {
+    const MEMO: usize = 1 << 12;
+    let mut memo = vec![None; MEMO];
+    dfs.map(|df| match memo.get_mut(df as usize) {
+        Some(known) => *known.get_or_insert_with(|| idf_of(params, n, df)),
+        None => idf_of(params, n, df),
+    })
+    .collect()
 }
 
 fn idf_of(params: &TfidfParams, n: usize, df: u32) -> f64 {

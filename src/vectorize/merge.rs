@@ -86,7 +86,8 @@ impl<S: TokenSession + Sync> Counted<S> {
         let mut starts = vec![0usize; all.len() + 1];
         per_share.iter().flat_map(|(f, _)| f).for_each(|f| starts[f.0 as usize + 1] += 1);
         for g in 0..all.len() {
-            starts[g + 1] += starts[g] + usize::from(starts[g + 1] > 0 && own[g] > 0);
+            let with_own = starts[g + 1] > 0 && own[g] > 0;
+            starts[g + 1] += starts[g] + usize::from(with_own);
         }
         let mut bucketed: Vec<(&str, u64)> = vec![("", 0); starts[all.len()]];
         let mut next = starts.clone();
