@@ -52,7 +52,7 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
         Ok(match saved {
             Some(saved) => {
                 let raw = saved.model.counts_of(&counted.into_counts());
-                let tfidf = saved.model.weigh(&raw);
+                let tfidf = saved.model.weigh(&raw).to_other_types();
                 (saved.model, tfidf)
             }
             None => counted.fit_tfidf(&opts.params)?,

@@ -2,10 +2,10 @@
 
 use anyhow::{bail, Result};
 use rayon::prelude::*;
-use sprs::CsMat;
+use sprs::{CsMat, CsMatI, SpIndex};
 
 use super::rows::fill_rows;
-use super::{count, Counted, Counts, Norm, TermLang, TfidfModel, TfidfParams, Vectorized, Vocabulary};
+use super::{count, Counted, Counts, Norm, TermLang, TfidfModel, TfidfParams, TfidfRows, Vectorized, Vocabulary};
 use crate::text::{TokenSession, Tokenize};
 
 /// Fits the vocabulary and IDF on `texts` and returns their TF-IDF rows.
@@ -40,7 +40,7 @@ impl<S: TokenSession + Sync> Counted<S> {
     /// The fitted model and the TF-IDF rows only, weighed straight from what the threads counted: no count matrix
     /// is built, and only the kept terms' strings are made (what `hanmi vectorize` writes). The same model and rows
     /// as [`fit`] on the merged counts.
-    pub fn fit_tfidf(&self, params: &TfidfParams) -> Result<(TfidfModel, CsMat<f64>)> {
+    pub fn fit_tfidf(&self, params: &TfidfParams) -> Result<(TfidfModel, TfidfRows)> {
         let merged = self.merged();
         // The display forms, only read at the end, are found while the model is fitted and the rows weighed.
         let (display, fitted) = rayon::join(
@@ -56,7 +56,7 @@ impl<S: TokenSession + Sync> Counted<S> {
                     .iter()
                     .map(|map| map.iter().map(|&g| if g == u32::MAX { u32::MAX } else { column[g as usize] }).collect())
                     .collect();
-                let entry = |col: u32, c: u32| (col as usize, c as f64);
+                let entry = |col: u32, c: u32| (col, c as f64);
                 let rows = self.rows(&share_columns, keep.len(), entry, |cols, weights| model.weigh_row(cols, weights));
                 Ok((model, keep, column, rows))
             },
@@ -65,7 +65,7 @@ impl<S: TokenSession + Sync> Counted<S> {
         model.vocab.terms = keep.par_iter().map(|&j| merged.all[j].to_string()).collect();
         model.vocab.display =
             display.into_iter().zip(&column).filter(|(_, &c)| c != u32::MAX).map(|(s, _)| s).collect();
-        let tfidf = CsMat::new((self.n_docs(), keep.len()), indptr, indices, data);
+        let tfidf = CsMatI::new((self.n_docs(), keep.len()), indptr, indices, data);
         Ok((model, tfidf))
     }
 }
@@ -234,11 +234,11 @@ impl TfidfModel {
     }
 
     /// Weighs one row in place: `w` holds the counts of the columns `cols`.
-    fn weigh_row(&self, cols: &[usize], w: &mut [f64]) {
+    fn weigh_row<I: SpIndex>(&self, cols: &[I], w: &mut [f64]) {
         let p = &self.params;
         let idf = &self.vocab.idf;
         for (x, &j) in w.iter_mut().zip(cols) {
-            *x = if p.sublinear_tf { x.ln() + 1.0 } else { *x } * idf[j];
+            *x = if p.sublinear_tf { x.ln() + 1.0 } else { *x } * idf[j.index()];
         }
         let norm = match p.norm {
             Norm::L2 => w.iter().map(|x| x * x).sum::<f64>().sqrt(),
@@ -349,12 +349,14 @@ mod tests {
         let analyzer = analyzer();
         let counted = count_shares(&analyzer, &docs);
         let (model, tfidf) = counted.fit_tfidf(&params).unwrap();
+        let tfidf: CsMat<f64> = tfidf.to_other_types();
         assert_eq!((&model, &tfidf), (&v.model, &v.tfidf));
         assert_eq!(model.weigh(&v.counts), tfidf);
         // Straight from the threads' counts also where every term is kept, or the most frequent few.
         for params in [TfidfParams::default(), TfidfParams { max_features: Some(40), ..TfidfParams::default() }] {
             let v = fit(&counts, &params).unwrap();
-            assert_eq!(counted.fit_tfidf(&params).unwrap(), (v.model, v.tfidf));
+            let (model, tfidf) = counted.fit_tfidf(&params).unwrap();
+            assert_eq!((model, tfidf.to_other_types()), (v.model, v.tfidf));
         }
         let raw = model.counts_of(&counts);
         assert_eq!(raw, v.counts);

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
+use sprs::{CsMatI, SpIndex};
 
 use super::{TfidfModel, Vocabulary};
 use crate::report::{write_atomic, write_csv};
@@ -14,7 +14,11 @@ use crate::text::AnalyzerConfig;
 
 /// `vocab.csv` / `terms.csv`: one row per term, in column order; `total_weight` is the column sum of the
 /// TF-IDF matrix (how much the term weighs in the corpus).
-pub fn write_vocabulary(path: &Path, vocab: &Vocabulary, tfidf: &CsMat<f64>) -> Result<()> {
+pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
+    path: &Path,
+    vocab: &Vocabulary,
+    tfidf: &CsMatI<f64, I, Iptr>,
+) -> Result<()> {
     let mut total = vec![0.0; vocab.len()];
     for row in tfidf.outer_iterator() {
         for (j, &x) in row.iter() {
@@ -40,7 +44,10 @@ pub fn write_vocabulary(path: &Path, vocab: &Vocabulary, tfidf: &CsMat<f64>) -> 
 /// The matrix in Matrix Market coordinate form (1-based), readable by `scipy.io.mmread`; values are written
 /// in their shortest round-trip form (ryu), so nothing is lost. Blocks of rows are formatted in parallel
 /// (itoa, ryu: number formatting was most of the time of writing) and written in order.
-pub fn write_matrix_market(path: &Path, m: &CsMat<f64>) -> Result<()> {
+pub fn write_matrix_market<I: SpIndex + Sync, Iptr: SpIndex + Sync>(
+    path: &Path,
+    m: &CsMatI<f64, I, Iptr>,
+) -> Result<()> {
     const ROWS_PER_BLOCK: usize = 2048;
     let blocks: Vec<usize> = (0..m.rows()).step_by(ROWS_PER_BLOCK).collect();
     write_atomic(path, |w| {
@@ -66,7 +73,7 @@ pub fn write_matrix_market(path: &Path, m: &CsMat<f64>) -> Result<()> {
 }
 
 /// The Matrix Market lines of rows `rows`.
-fn format_rows(m: &CsMat<f64>, rows: std::ops::Range<usize>) -> Vec<u8> {
+fn format_rows<I: SpIndex, Iptr: SpIndex>(m: &CsMatI<f64, I, Iptr>, rows: std::ops::Range<usize>) -> Vec<u8> {
     let (mut out, mut ints, mut floats) = (Vec::new(), itoa::Buffer::new(), ryu::Buffer::new());
     for i in rows {
         let row = m.outer_view(i).expect("the row is inside the matrix");
