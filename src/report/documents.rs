@@ -1,6 +1,7 @@
 //! `documents.csv`: one row per record, its fields and what each stage found for it.
 
 use std::collections::BTreeSet;
+use std::fmt::{Display, Write as _};
 use std::path::Path;
 
 use anyhow::{ensure, Result};
@@ -55,29 +56,37 @@ pub fn write_documents(path: &Path, records: &[Record], stage_columns: &[Column]
         extra.iter().map(|e| if header.contains(e) { format!("input_{e}") } else { e.to_string() }).collect();
     header.extend(extra_names.iter().map(String::as_str));
     super::write_csv(path, &header, |w| {
+        // Fields written as they are, not copied into a row first; the few that are formatted share one buffer.
+        let mut text = String::new();
+        let mut formatted = |w: &mut csv::Writer<&mut dyn std::io::Write>, value: Option<&dyn Display>| {
+            text.clear();
+            if let Some(value) = value {
+                write!(text, "{value}").expect("formatting into a String does not fail");
+            }
+            w.write_field(&text)
+        };
         for (i, r) in records.iter().enumerate() {
-            let mut row: Vec<String> = vec![
-                r.id.clone(),
-                r.title.clone(),
-                r.date.map(|d| d.to_string()).unwrap_or_default(),
-                r.year().map(|y| y.to_string()).unwrap_or_default(),
-                r.lang().to_string(),
-            ];
-            row.extend(stage_columns.iter().map(|c| c.values[i].clone()));
-            row.extend([
-                r.authors.join("; "),
-                r.affiliation.clone(),
-                r.publisher.clone(),
-                r.venue.clone(),
-                r.volume.clone(),
-                r.pages.clone(),
-                r.keywords.join("; "),
-                r.subjects.join("; "),
-                r.label.clone().unwrap_or_default(),
-                r.is_empty_text().to_string(),
-            ]);
-            row.extend(extra.iter().map(|k| r.extra.get(*k).cloned().unwrap_or_default()));
-            w.write_record(&row)?;
+            w.write_field(&r.id)?;
+            w.write_field(&r.title)?;
+            let year = r.year();
+            formatted(w, r.date.as_ref().map(|d| d as &dyn Display))?;
+            formatted(w, year.as_ref().map(|y| y as &dyn Display))?;
+            formatted(w, Some(&r.lang()))?;
+            for c in stage_columns {
+                w.write_field(&c.values[i])?;
+            }
+            w.write_field(r.authors.join("; "))?;
+            for field in [&r.affiliation, &r.publisher, &r.venue, &r.volume, &r.pages] {
+                w.write_field(field)?;
+            }
+            w.write_field(r.keywords.join("; "))?;
+            w.write_field(r.subjects.join("; "))?;
+            w.write_field(r.label.as_deref().unwrap_or_default())?;
+            w.write_field(if r.is_empty_text() { "true" } else { "false" })?;
+            for k in &extra {
+                w.write_field(r.extra.get(*k).map_or("", String::as_str))?;
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         Ok(())
     })

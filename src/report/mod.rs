@@ -77,14 +77,21 @@ impl ReportDir {
 /// Formats a float for CSV with a fixed number of decimals, so reports are byte-identical across runs
 /// and machines, and `-0` never appears.
 pub fn fmt_f64(x: f64, decimals: usize) -> String {
+    let mut s = String::new();
+    write_f64(&mut s, x, decimals);
+    s
+}
+
+/// [`fmt_f64`] into `out` (cleared first), for writers of many rows that reuse one buffer.
+pub fn write_f64(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write as _;
+    out.clear();
     if x.is_nan() {
-        return String::new();
+        return;
     }
-    let s = format!("{x:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
+    write!(out, "{x:.decimals$}").expect("formatting into a String does not fail");
+    if out.starts_with('-') && out[1..].chars().all(|c| c == '0' || c == '.') {
+        out.remove(0);
     }
 }
 

@@ -1,5 +1,6 @@
 //! The vectorizer's files: the vocabulary as CSV, the matrix as Matrix Market, the fitted model as JSON.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -26,16 +27,20 @@ pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
         }
     }
     write_csv(path, &["term", "display", "lang", "df", "cf", "idf", "total_weight"], |w| {
-        for (j, total) in total.iter().enumerate() {
-            w.write_record([
-                vocab.terms[j].as_str(),
-                &vocab.display[j],
-                vocab.lang[j].as_str(),
-                &vocab.df[j].to_string(),
-                &vocab.cf[j].to_string(),
-                &vocab.idf[j].to_string(),
-                &crate::report::fmt_f64(*total, 6),
-            ])?;
+        // Fields written as they are; the numbers formatted into reused buffers, not a String each.
+        let (mut ints, mut idf, mut weight) = (itoa::Buffer::new(), String::new(), String::new());
+        for (j, &total) in total.iter().enumerate() {
+            w.write_field(&vocab.terms[j])?;
+            w.write_field(&vocab.display[j])?;
+            w.write_field(vocab.lang[j].as_str())?;
+            w.write_field(ints.format(vocab.df[j]))?;
+            w.write_field(ints.format(vocab.cf[j]))?;
+            idf.clear();
+            write!(idf, "{}", vocab.idf[j]).expect("formatting into a String does not fail");
+            w.write_field(&idf)?;
+            crate::report::write_f64(&mut weight, total, 6);
+            w.write_field(&weight)?;
+            w.write_record(None::<&[u8]>)?;
         }
         Ok(())
     })
