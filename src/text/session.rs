@@ -20,7 +20,7 @@ pub trait TokenSession: Send + Sync {
     /// How many distinct terms this session has given ids to.
     fn term_count(&self) -> usize;
     /// Calls `f(term id, surface, count)` for every surface form seen behind a term, with how often; the surface
-    /// is `None` where it is the term's own string (every Korean stem, most English words unchanged by Snowball),
+    /// is `None` where it is the term's own string (every Korean stem, an English word Snowball leaves as it is),
     /// given once per term with its total, so that the merge need not read and compare the string.
     fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, Option<&'s str>, u64));
     /// Whether the term is a glossary concept (a feature of both languages).
