@@ -1,7 +1,7 @@
 //! `documents.csv`: one row per record, its fields and what each stage found for it.
 
 use std::collections::BTreeSet;
-use std::fmt::{Display, Write as _};
+use std::fmt::Display;
 use std::path::Path;
 
 use anyhow::{ensure, Result};
@@ -59,9 +59,9 @@ pub fn write_documents(path: &Path, records: &[Record], stage_columns: &[Column]
         // Fields written as they are, not copied into a row first; the few that are formatted share one buffer.
         let mut text = String::new();
         let mut formatted = |w: &mut csv::Writer<&mut dyn std::io::Write>, value: Option<&dyn Display>| {
-            text.clear();
-            if let Some(value) = value {
-                write!(text, "{value}").expect("formatting into a String does not fail");
+            match value {
+                Some(value) => super::write_display(&mut text, value),
+                None => text.clear(),
             }
             w.write_field(&text)
         };

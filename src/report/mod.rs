@@ -84,15 +84,21 @@ pub fn fmt_f64(x: f64, decimals: usize) -> String {
 
 /// [`fmt_f64`] into `out` (cleared first), for writers of many rows that reuse one buffer.
 pub fn write_f64(out: &mut String, x: f64, decimals: usize) {
-    use std::fmt::Write as _;
-    out.clear();
     if x.is_nan() {
+        out.clear();
         return;
     }
-    write!(out, "{x:.decimals$}").expect("formatting into a String does not fail");
+    write_display(out, format_args!("{x:.decimals$}"));
     if out.starts_with('-') && out[1..].chars().all(|c| c == '0' || c == '.') {
         out.remove(0);
     }
+}
+
+/// `value` as text in `out`, in place of what it held: a field formatted into one buffer reused for every row.
+pub fn write_display(out: &mut String, value: impl std::fmt::Display) {
+    use std::fmt::Write as _;
+    out.clear();
+    write!(out, "{value}").expect("formatting into a String does not fail");
 }
 
 /// Writes `rejected.csv`: the rows `--skip-bad-records` set aside, with where and why.

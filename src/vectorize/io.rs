@@ -1,6 +1,5 @@
 //! The vectorizer's files: the vocabulary as CSV, the matrix as Matrix Market, the fitted model as JSON.
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -10,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sprs::{CsMatI, SpIndex};
 
 use super::{TfidfModel, Vocabulary};
-use crate::report::{write_atomic, write_csv};
+use crate::report::{write_atomic, write_csv, write_display, write_f64};
 use crate::text::AnalyzerConfig;
 
 /// `vocab.csv` / `terms.csv`: one row per term, in column order; `total_weight` is the column sum of the
@@ -35,10 +34,9 @@ pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
             w.write_field(vocab.lang[j].as_str())?;
             w.write_field(ints.format(vocab.df[j]))?;
             w.write_field(ints.format(vocab.cf[j]))?;
-            idf.clear();
-            write!(idf, "{}", vocab.idf[j]).expect("formatting into a String does not fail");
+            write_display(&mut idf, vocab.idf[j]);
             w.write_field(&idf)?;
-            crate::report::write_f64(&mut weight, total, 6);
+            write_f64(&mut weight, total, 6);
             w.write_field(&weight)?;
             w.write_record(None::<&[u8]>)?;
         }
