@@ -36,9 +36,10 @@ pub(super) struct Share<S> {
     pub(super) session: S,
     /// The chunks of texts this thread took, with the first of its rows that each begins with.
     pub(super) chunks: Vec<(usize, usize)>,
-    /// Whether each term occurs in some row (a session also knows terms of glossary phrases and of words that
-    /// only ever occurred inside a phrase).
-    pub(super) occurs: Vec<bool>,
+    /// Each term's document and corpus frequency in this share, by local id: 0 for a term that occurs in no row
+    /// (a session also knows terms of glossary phrases and of words that only ever occurred inside a phrase).
+    pub(super) df: Vec<u32>,
+    pub(super) cf: Vec<u64>,
     /// The local ids, sorted by term, with their terms' order keys.
     pub(super) sorted: Vec<(u64, u32)>,
     pub(super) indptr: Vec<usize>,
@@ -110,8 +111,8 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
     let (mut indices, mut values) = (Vec::with_capacity(bytes / 8), Vec::with_capacity(bytes / 8));
     let mut indptr = vec![0];
     let mut chunks = Vec::new();
-    // Per-document counts by term id; `indices[row_start..]` lists the ids touched, to reset them after.
-    let mut tally: Vec<u32> = Vec::new();
+    // Counts by term id; `indices[row_start..]` lists the ids a row touched, to reset their row counts after.
+    let mut tally: Vec<Tally> = Vec::new();
     loop {
         let c = next.fetch_add(1, Ordering::Relaxed);
         if c + 1 >= bounds.len() {
@@ -126,30 +127,42 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
             ids.clear();
             session.tokens(text.as_ref(), &mut ids);
             if tally.len() < session.term_count() {
-                tally.resize(session.term_count(), 0);
+                tally.resize(session.term_count(), Tally::default());
             }
             // Every id is written and kept where it is new to the row: no branch on it (as random as the words).
             let row_start = indices.len();
             indices.resize(row_start + ids.len(), 0);
             let mut k = row_start;
             for &id in &ids {
-                let n = &mut tally[id as usize];
+                let n = &mut tally[id as usize].in_row;
                 indices[k] = id;
                 k += usize::from(*n == 0);
                 *n += 1;
             }
             indices.truncate(k);
             for &id in &indices[row_start..] {
-                values.push(std::mem::take(&mut tally[id as usize]));
+                // The frequencies are added here, where each term's counts are in cache, not in a pass of their own.
+                let t = &mut tally[id as usize];
+                let n = std::mem::take(&mut t.in_row);
+                t.df += 1;
+                t.cf += u64::from(n);
+                values.push(n);
             }
             indptr.push(indices.len());
         }
     }
-    let n = session.term_count();
-    let mut occurs = vec![false; n];
-    indices.iter().for_each(|&id| occurs[id as usize] = true);
+    tally.resize(session.term_count(), Tally::default());
+    let (df, cf) = tally.iter().map(|t| (t.df, t.cf)).unzip();
     let sorted = sorted_ids(&session);
-    Share { session, chunks, occurs, sorted, indptr, indices, values }
+    Share { session, chunks, df, cf, sorted, indptr, indices, values }
+}
+
+/// A term's counts while a thread counts: in the row being counted, and over the rows so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    in_row: u32,
+    df: u32,
+    cf: u64,
 }
 
 impl<S: TokenSession + Sync> Counted<S> {
@@ -195,7 +208,7 @@ impl<S: TokenSession + Sync> Counted<S> {
         let all_kept = columns
             .iter()
             .zip(shares)
-            .all(|(cols, share)| cols.iter().zip(&share.occurs).all(|(&col, &occurs)| !occurs || col != u32::MAX));
+            .all(|(cols, share)| cols.iter().zip(&share.df).all(|(&col, &df)| df == 0 || col != u32::MAX));
         let lengths: Vec<usize> = if all_kept {
             sources.iter().map(|&(s, local)| span(s, local).len()).collect()
         } else {

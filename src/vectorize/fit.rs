@@ -149,7 +149,7 @@ fn frequencies(counts: &Counts) -> (Vec<u32>, Vec<u64>) {
 
 /// Adds count entries (term ids `indices`, each at most once per row, with their `values`) to the terms' document
 /// frequencies `df` and corpus frequencies `cf`.
-pub(super) fn add_frequencies(indices: &[u32], values: &[u32], df: &mut [u32], cf: &mut [u64]) {
+fn add_frequencies(indices: &[u32], values: &[u32], df: &mut [u32], cf: &mut [u64]) {
     for (&j, &c) in indices.iter().zip(values) {
         df[j as usize] += 1;
         cf[j as usize] += u64::from(c);

@@ -4,7 +4,6 @@
 use rayon::prelude::*;
 
 use super::count::{Counted, Share};
-use super::fit::add_frequencies;
 use crate::text::TokenSession;
 
 /// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
@@ -33,23 +32,13 @@ impl<S: TokenSession + Sync> Counted<S> {
         concept
     }
 
-    /// Document and corpus frequency of every global term, counted in each share by local id, then added up.
+    /// Document and corpus frequency of every global term: the shares' own, by local id, added up.
     pub(super) fn frequencies(&self, merged: &Merged) -> (Vec<u32>, Vec<u64>) {
-        let local: Vec<(Vec<u32>, Vec<u64>)> = self
-            .shares
-            .par_iter()
-            .map(|share| {
-                let n = share.occurs.len();
-                let (mut df, mut cf) = (vec![0u32; n], vec![0u64; n]);
-                add_frequencies(&share.indices, &share.values, &mut df, &mut cf);
-                (df, cf)
-            })
-            .collect();
         let (mut df, mut cf) = (vec![0u32; merged.all.len()], vec![0u64; merged.all.len()]);
-        for ((local_df, local_cf), map) in local.iter().zip(&merged.maps) {
+        for (share, map) in self.shares.iter().zip(&merged.maps) {
             for (l, &g) in map.iter().enumerate().filter(|(_, &g)| g != u32::MAX) {
-                df[g as usize] += local_df[l];
-                cf[g as usize] += local_cf[l];
+                df[g as usize] += share.df[l];
+                cf[g as usize] += share.cf[l];
             }
         }
         (df, cf)
@@ -194,7 +183,7 @@ fn merge_part<'s, S: TokenSession>(
     while let Some(least) = (0..shares.len()).filter_map(|s| head(s, &next)).min() {
         holds.clear();
         holds.extend((0..shares.len()).filter(|&s| head(s, &next) == Some(least)));
-        let occurs = holds.iter().any(|&s| shares[s].occurs[shares[s].sorted[next[s]].1 as usize]);
+        let occurs = holds.iter().any(|&s| shares[s].df[shares[s].sorted[next[s]].1 as usize] > 0);
         for &s in &holds {
             if occurs {
                 by_position[s][next[s] - from[s]] = all.len() as u32;
