@@ -23,9 +23,9 @@ pub trait TokenSession: Send + Sync {
     /// is `None` where it is the term's own string (every Korean stem, an English word Snowball leaves as it is),
     /// given once per term with its total, so that the merge need not read and compare the string.
     fn for_each_surface<'s>(&'s self, f: &mut dyn FnMut(u32, Option<&'s str>, u64));
-    /// Whether the term is a glossary concept (a feature of both languages).
-    fn is_concept(&self, _id: u32) -> bool {
-        false
+    /// The ids of the terms that are glossary concepts (features of both languages), sorted.
+    fn concepts(&self) -> &[u32] {
+        &[]
     }
     /// The features of `text` as owned strings, in text order. Opening a session costs far more than using
     /// one, so callers with many texts keep one session (per thread) and call this on it.
@@ -414,8 +414,8 @@ impl TokenSession for Session<'_> {
         }
     }
 
-    fn is_concept(&self, id: u32) -> bool {
-        self.concepts.binary_search(&id).is_ok()
+    fn concepts(&self) -> &[u32] {
+        &self.concepts
     }
 }
 

@@ -19,13 +19,14 @@ impl<S: TokenSession + Sync> Counted<S> {
         Merged { all, maps }
     }
 
-    /// Whether each global term is a glossary concept in some share.
+    /// Whether each global term is a glossary concept in some share (each share's few concepts looked up, not
+    /// each of its terms tested).
     pub(super) fn concepts(&self, merged: &Merged) -> Vec<bool> {
         let mut concept = vec![false; merged.all.len()];
         for (share, map) in self.shares.iter().zip(&merged.maps) {
-            for (local, &g) in map.iter().enumerate() {
-                if g != u32::MAX {
-                    concept[g as usize] |= share.session.is_concept(local as u32);
+            for &local in share.session.concepts() {
+                if let Some(&g) = map.get(local as usize).filter(|&&g| g != u32::MAX) {
+                    concept[g as usize] = true;
                 }
             }
         }
