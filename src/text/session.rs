@@ -321,10 +321,19 @@ fn is_plainly_nfc_text(text: &str) -> bool {
         // From `i` (always a character boundary) past the block; the last character may reach beyond it.
         while i < end {
             let lead = bytes[i];
-            if (0xEB..=0xEC).contains(&lead) || (lead == 0xEA && bytes[i + 1] >= 0xB0) {
-                // U+AC00..U+CFFF, Hangul syllables, told from their first two bytes: most Korean text.
-                i += 3;
+            if lead < 0x80 {
+                // The spaces and punctuation between Korean words: a third of Korean text's characters, each
+                // decoded below before (a tenth of a cached pass over the YNAT headlines).
+                i += 1;
                 continue;
+            }
+            if (0xEA..=0xED).contains(&lead) {
+                // U+AC00..U+D77F, Hangul syllables, told from their first two bytes: most Korean text.
+                let second = bytes[i + 1];
+                if (lead != 0xEA || second >= 0xB0) && (lead != 0xED || second <= 0x9D) {
+                    i += 3;
+                    continue;
+                }
             }
             let c = text[i..].chars().next().expect("i is inside the text");
             if !is_plainly_nfc(c) {
@@ -437,7 +446,7 @@ mod tests {
         // The ASCII blocks skipped whole and the characters decoded give the answer of a plain scan, wherever a
         // multi-byte character falls (across a block's end too).
         for at in 0..70 {
-            for c in ['é', '’', '동', '\u{301}', '\u{1161}'] {
+            for c in ['é', '’', '동', '퀴', '힣', '\u{D7B0}', '\u{A000}', '\u{301}', '\u{1161}'] {
                 let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(40));
                 assert_eq!(is_plainly_nfc_text(&text), text.chars().all(is_plainly_nfc), "{at} {c:?}");
             }
