@@ -1,6 +1,7 @@
 //! A worker of the analyzer: caches each distinct word's terms, interns terms as small integers, matches
 //! glossary phrases and builds n-grams. One per thread or chunk of records; nothing in it is shared.
 
+mod nfc;
 mod table;
 
 use std::borrow::Cow;
@@ -8,6 +9,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::{for_each_run, Analyzer, Script};
+use nfc::is_plainly_nfc_text;
 use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
@@ -302,69 +304,6 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Text of the characters below only is already NFC (none of them decomposes or combines): most texts, checked
-/// faster than by the general quick check. Blocks of ASCII and Hangul syllables are passed 32 bytes at a time
-/// without a branch per character (ASCII and syllables alternate at random in Korean text: deciding each in turn
-/// was a tenth of a cached pass over the YNAT headlines); other blocks are decoded character by character.
-fn is_plainly_nfc_text(text: &str) -> bool {
-    if text.is_ascii() {
-        return true;
-    }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let end = (i + BLOCK).min(bytes.len());
-        // At the text's end, its last bytes, overlapping what was passed (UTF-8 text never ends with a lead byte,
-        // so the last byte, checked as no character's lead, needs no next one).
-        let window = bytes.get(i..i + BLOCK + 1).or_else(|| bytes.len().checked_sub(BLOCK + 1).map(|at| &bytes[at..]));
-        if window.is_some_and(plain_block) {
-            i = end;
-            continue;
-        }
-        // A block may start inside a character (the one before ended in it): back to its first byte.
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        // The last character may reach beyond the block.
-        while i < end {
-            let c = text[i..].chars().next().expect("i is inside the text");
-            if !is_plainly_nfc(c) {
-                return false;
-            }
-            i += c.len_utf8();
-        }
-    }
-    true
-}
-
-/// Bytes [`is_plainly_nfc_text`] passes at a time.
-const BLOCK: usize = 32;
-
-/// Whether the characters starting in the first [`BLOCK`] bytes of `window` (one more: the byte after them) of
-/// UTF-8 text are all among ASCII, U+0080..U+02FF (lead bytes C2..CB), CJK ideographs U+4E00..U+9FFF (E4 B8 to
-/// E9) and Hangul syllables U+AC00..U+D77F (EA B0 to ED 9D): [`is_plainly_nfc`] characters, told from their first
-/// two bytes. Computed for every byte and combined, not decided byte by byte.
-#[inline]
-fn plain_block(window: &[u8]) -> bool {
-    let (block, next) = (&window[..BLOCK], &window[1..=BLOCK]);
-    let mut bad = 0u8;
-    for (&b, &n) in block.iter().zip(next) {
-        let known_lead = (b.wrapping_sub(0xC2) < 10) | (b.wrapping_sub(0xE4) < 6) | (b.wrapping_sub(0xEA) < 4);
-        let other_lead = (b >= 0xC0) & !known_lead;
-        let outside = ((b == 0xE4) & (n < 0xB8)) | ((b == 0xEA) & (n < 0xB0)) | ((b == 0xED) & (n > 0x9D));
-        bad |= u8::from(other_lead | outside);
-    }
-    bad == 0
-}
-
-/// Characters that are NFC and never combine with a neighbour (quick check Yes, combining class 0): Latin before
-/// the combining marks, dashes, quotes and ellipsis, CJK punctuation, CJK ideographs, Hangul syllables, fullwidth
-/// forms. Pinned by a test against unicode-normalization.
-fn is_plainly_nfc(c: char) -> bool {
-    matches!(c, '\0'..='\u{2FF}' | '\u{2010}'..='\u{2027}' | '\u{3000}'..='\u{3029}' | '\u{4E00}'..='\u{9FFF}'
-        | '\u{AC00}'..='\u{D7A3}' | '\u{FF01}'..='\u{FF5E}')
-}
-
 impl TokenSession for Session<'_> {
     fn tokens(&mut self, text: &str, out: &mut Vec<u32>) {
         let text: Cow<str> = if is_plainly_nfc_text(text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -437,39 +376,5 @@ impl TokenSession for Session<'_> {
 
     fn concepts(&self) -> &[u32] {
         &self.concepts
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ascii_and_syllables_are_nfc() {
-        let all: String = ('\u{AC00}'..='\u{D7A3}').chain((0u8..0x80).map(char::from)).collect();
-        assert!(is_plainly_nfc_text(&all));
-        assert_eq!(is_nfc_quick(all.chars()), IsNormalized::Yes);
-        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_plainly_nfc(c)) {
-            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
-            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "{c:?}");
-        }
-        // Conjoining jamo (NFD Hangul) are not, and take the general path.
-        assert!(!is_plainly_nfc_text("\u{1100}\u{1161}"));
-        // The blocks passed whole and the characters decoded give the answer of a plain scan, wherever a character
-        // falls (across a block's end too, and in texts shorter than a block), among ASCII and among Korean.
-        for at in 0..70 {
-            let chars =
-                ['é', 'ʿ', '’', '美', '\u{4DFF}', '동', '퀴', '힣', '\u{D7B0}', '\u{A000}', '\u{301}', '\u{1161}'];
-            for c in chars {
-                for filler in ["a", "가 ", "한미"] {
-                    let text = format!("{}{c}{}", filler.repeat(at), "b".repeat(40));
-                    assert_eq!(is_plainly_nfc_text(&text), text.chars().all(is_plainly_nfc), "{at} {c:?} {filler}");
-                    let text = format!("{}{c}{}", "b".repeat(at), filler.repeat(40));
-                    assert_eq!(is_plainly_nfc_text(&text), text.chars().all(is_plainly_nfc), "{at} {c:?} {filler}");
-                    let text = format!("{}{c}", filler.repeat(at % 20));
-                    assert_eq!(is_plainly_nfc_text(&text), text.chars().all(is_plainly_nfc), "{at} {c:?} {filler}");
-                }
-            }
-        }
     }
 }
