@@ -1,7 +1,7 @@
 //! Parallel counting: texts into term counts per document, with a vocabulary that does not depend on how
 //! the work was split between threads.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -71,8 +71,8 @@ pub fn count_shares<'t, T: AsRef<str> + Sync, Z: Tokenize + ?Sized>(
     texts: &[T],
 ) -> Counted<Z::Session<'t>> {
     let bounds = split_evenly(texts, CHUNKS_PER_THREAD * rayon::current_num_threads());
-    let next = AtomicUsize::new(0);
-    let shares = rayon::broadcast(|_| count_share(tokenizer, texts, &bounds, &next));
+    let left = Remaining::new(bounds.len() - 1);
+    let shares = rayon::broadcast(|ctx| count_share(tokenizer, texts, &bounds, &left, ctx.index() % 2 == 1));
     Counted { shares, bounds }
 }
 
@@ -96,12 +96,42 @@ fn split_evenly<T: AsRef<str>>(texts: &[T], parts: usize) -> Vec<usize> {
     bounds
 }
 
-/// One thread's work: chunks `bounds[c]..bounds[c + 1]` of `texts`, taking the next `c` from `next` each time.
+/// The chunks no thread has taken yet, `front..back`: threads take from both ends, so that with two threads each
+/// reads one contiguous part of the corpus. Records near each other share words (an archive is usually in date
+/// order), so each thread meets fewer words for the first time, and analyzes fewer, than with the chunks dealt
+/// out in turn.
+struct Remaining(AtomicU64);
+
+impl Remaining {
+    fn new(chunks: usize) -> Remaining {
+        Remaining(AtomicU64::new(chunks as u64))
+    }
+
+    /// The next chunk from the front (or, `from_back`, the back), if any is left.
+    fn take(&self, from_back: bool) -> Option<usize> {
+        let mut state = self.0.load(Ordering::Relaxed);
+        loop {
+            let (front, back) = (state >> 32, state & u64::from(u32::MAX));
+            if front >= back {
+                return None;
+            }
+            let (taken, next) =
+                if from_back { (back - 1, front << 32 | (back - 1)) } else { (front, (front + 1) << 32 | back) };
+            match self.0.compare_exchange_weak(state, next, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return Some(taken as usize),
+                Err(now) => state = now,
+            }
+        }
+    }
+}
+
+/// One thread's work: chunks `bounds[c]..bounds[c + 1]` of `texts`, each `c` taken from `left`.
 fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
     tokenizer: &'t Z,
     texts: &[T],
     bounds: &[usize],
-    next: &AtomicUsize,
+    left: &Remaining,
+    from_back: bool,
 ) -> Share<Z::Session<'t>> {
     let mut session = tokenizer.session();
     let mut ids = Vec::new();
@@ -113,11 +143,7 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
     let mut chunks = Vec::new();
     // Counts by term id; `indices[row_start..]` lists the ids a row touched, to reset their row counts after.
     let mut tally: Vec<Tally> = Vec::new();
-    loop {
-        let c = next.fetch_add(1, Ordering::Relaxed);
-        if c + 1 >= bounds.len() {
-            break;
-        }
+    while let Some(c) = left.take(from_back) {
         chunks.push((c, indptr.len() - 1));
         let chunk = &texts[bounds[c]..bounds[c + 1]];
         for (k, text) in chunk.iter().enumerate() {
@@ -284,6 +310,27 @@ mod tests {
                 (a..b).map(|k| (counts.terms[counts.indices[k] as usize].clone(), counts.values[k])).collect();
             assert_eq!(got, expected.into_iter().collect::<Vec<_>>(), "document {d}");
         }
+    }
+
+    #[test]
+    fn chunks_taken_from_both_ends_are_each_taken_once() {
+        let left = Remaining::new(7);
+        let taken: Vec<Option<usize>> = [false, true, true, false, true, false, false, true, false]
+            .into_iter()
+            .map(|from_back| left.take(from_back))
+            .collect();
+        assert_eq!(taken, [Some(0), Some(6), Some(5), Some(1), Some(4), Some(2), Some(3), None, None]);
+        // Taken by threads at once, every chunk exactly once.
+        let left = &Remaining::new(10_000);
+        let mut all: Vec<usize> = std::thread::scope(|scope| {
+            let takers: Vec<_> = [false, true, false, true]
+                .map(|back| scope.spawn(move || std::iter::from_fn(|| left.take(back)).collect::<Vec<_>>()))
+                .into_iter()
+                .collect();
+            takers.into_iter().flat_map(|t| t.join().unwrap()).collect()
+        });
+        all.sort_unstable();
+        assert_eq!(all, (0..10_000).collect::<Vec<_>>());
     }
 
     #[test]
