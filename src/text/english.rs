@@ -64,6 +64,24 @@ impl EnglishFilter {
         true
     }
 
+    /// The lowercase form of a capitalised word that gives exactly what that form gives (`Alliance`, `THE`), written
+    /// into `buf`; `None` for a word without capitals, an acronym, or one whose `.` or `'` may change its analysis.
+    /// A session reuses the lowercase word's analysis where it has one: a sentence's first word is mostly a word seen
+    /// before in lowercase.
+    pub fn lowercase_twin<'b>(&self, word: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+        let bytes = word.as_bytes();
+        let plain = bytes.len() <= buf.len()
+            && bytes.iter().any(u8::is_ascii_uppercase)
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric());
+        if !plain || self.acronym(word).is_some() {
+            return None;
+        }
+        let lower = &mut buf[..bytes.len()];
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        Some(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
+    }
+
     /// `U.S`, `U.N` (dotted capitals) and all-capital words of 2–6 letters (`ROK`, `DPRK`, `THAAD`) are
     /// acronyms: kept whole, never stemmed, never stop words. `US` and `U.S.` are the United States, written
     /// `u.s.` so they can never meet the pronoun `us`; other capitalised stop words (`THE`, `AND` in an all-caps
@@ -158,6 +176,21 @@ mod tests {
         assert_eq!(year("2018"), Some("2018"));
         assert_eq!(year("35"), None);
         assert_eq!(year("1000"), None);
+    }
+
+    #[test]
+    fn a_lowercase_twin_is_analysed_as_the_word() {
+        let f = filter();
+        let mut buf = [0u8; 48];
+        for word in ["Alliance", "Integrated", "THE", "Us", "SANCTIONS", "Peace", "F", "Ab", "KoreaF35"] {
+            let twin = f.lowercase_twin(word, &mut buf).map(str::to_string);
+            let twin = twin.unwrap_or_else(|| panic!("{word} has a twin"));
+            assert_eq!(twin, word.to_ascii_lowercase());
+            assert_eq!(analysed(word), analysed(&twin), "{word}");
+        }
+        for word in ["alliance", "ROK", "US", "U.S", "F35", "Korea's", "Korea’s", "Ünited", &"A".repeat(49)] {
+            assert_eq!(f.lowercase_twin(word, &mut buf), None, "{word}");
+        }
     }
 
     #[test]

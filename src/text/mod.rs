@@ -214,6 +214,14 @@ impl Analyzer {
         }
     }
 
+    /// For a run whose terms are those of its lowercase form (`Alliance`), that form, written into `buf`.
+    fn lowercase_twin<'b>(&self, run: &str, script: Script, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+        match script {
+            Script::Latin => self.english.lowercase_twin(run, buf),
+            _ => None,
+        }
+    }
+
     fn korean_terms(&self, run: &str, emit: &mut dyn FnMut(&str, &str)) {
         #[cfg(feature = "ko-dic")]
         if let Some(morph) = &self.morph {

@@ -195,6 +195,16 @@ impl<'a> Session<'a> {
     #[cold]
     fn new_word(&mut self, run: &str, script: Script, probe: Probe) -> (u32, &mut WordSlot) {
         let start = self.word_terms.len() as u32;
+        let mut buf = [0u8; 48];
+        if let Some(twin) = self.analyzer.lowercase_twin(run, script, &mut buf) {
+            if let Some((w, &mut twin_slot)) = self.words.find_mut(twin.as_bytes(), Probe::new(twin.as_bytes())) {
+                // The twin's terms, glossary concepts already applied: no second Snowball pass.
+                let Word { start: from, len } = self.word_info[w as usize];
+                self.word_terms.extend_from_within(from as usize..(from + len) as usize);
+                self.word_info.push(Word { start, len });
+                return self.words.insert(run, probe, WordSlot { count: 0, term: twin_slot.term });
+            }
+        }
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
             // A surface that is the term itself (a Korean stem, a word the stemmer leaves as it is) is not copied.

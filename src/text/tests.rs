@@ -181,3 +181,16 @@ fn surfaces_that_are_their_terms_come_once_with_their_total() {
         [(false, "korea".into(), true, 2), (false, "koreas".into(), false, 1), (true, "동맹".into(), true, 4)]
     );
 }
+
+#[test]
+fn a_capitalised_word_after_its_lowercase_form_is_analysed_alike() {
+    // Glossary on: a capitalised word takes its lowercase twin's terms with the concepts already applied.
+    let a = analyzer(AnalyzerConfig::default());
+    for word in ["Alliance", "Sanctions", "Denuclearization", "THE", "Integrated", "KoreaF35", "Peninsula"] {
+        let lower = word.to_ascii_lowercase();
+        let mut s = a.session();
+        let together = s.terms(&format!("{lower} {word} {lower}"));
+        let (alone_lower, alone) = (a.session().terms(&lower), a.session().terms(word));
+        assert_eq!(together, [alone_lower.clone(), alone, alone_lower].concat(), "{word}");
+    }
+}
