@@ -77,6 +77,31 @@ fn duplicate_ids_name_both_places() {
 }
 
 #[test]
+fn problems_come_in_file_order_and_kept_records_keep_theirs_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // A duplicate before a short row, another after it, and one of a record in the first file.
+    let a = write(dir.path(), "a.csv", b"id,date,text\nx1,2020,one\nx2,2021,two\n");
+    let b =
+        write(dir.path(), "b.csv", b"id,date,text\nx3,2022,three\nx1,2023,again\nx4\nx3,2024,again\nx5,2025,five\n");
+    let inputs = [a.clone(), b.clone()];
+    let first = match Corpus::read(&inputs, &ReadOptions::default()) {
+        Ok(_) => panic!("read without error"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(first.contains("b.csv:3") && first.contains("duplicate id \"x1\"") && first.contains("a.csv:2"), "{first}");
+    let c = Corpus::read(&inputs, &ReadOptions { skip_bad_records: true, ..ReadOptions::default() }).unwrap();
+    let ids: Vec<&str> = c.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["x1", "x2", "x3", "x5"]);
+    let texts: Vec<&str> = c.records.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["one", "two", "three", "five"]);
+    let rejected: Vec<(u64, bool)> = c.rejected.iter().map(|r| (r.line, r.error.contains("duplicate id"))).collect();
+    assert_eq!(rejected, [(3, true), (4, false), (5, true)]);
+    assert!(c.rejected.iter().all(|r| r.file == b));
+    assert_eq!((c.inputs[0].records, c.inputs[0].rejected), (2, 0));
+    assert_eq!((c.inputs[1].records, c.inputs[1].rejected), (2, 3));
+}
+
+#[test]
 fn date_without_a_year_is_a_record_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "d.csv", b"id,date,text\na,sometime,x\n");

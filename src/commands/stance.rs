@@ -219,7 +219,7 @@ fn drop_unlabelled(corpus: &mut Corpus, label_col: &str, skip: bool) -> Result<(
         }
         corpus.warnings.push(format!("skipped bad record: {}: {error}", record.origin));
         corpus.rejected.push(crate::corpus::Rejected {
-            file: record.origin.file.clone(),
+            file: record.origin.file.to_path_buf(),
             line: record.origin.line,
             error,
             raw: record.id.clone(),

@@ -11,8 +11,8 @@ mod page;
 mod record;
 mod table;
 
-use std::collections::HashMap;
 use std::fs;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -23,9 +23,27 @@ pub use date::{days_in_month, PartialDate};
 pub use lang::{detect as detect_lang, is_hangul};
 pub use record::{Lang, Origin, Record};
 
-/// The ids seen so far, with where each was first read: hashed with foldhash, not SipHash (SipHash was a fifteenth of
-/// reading the YNAT headlines). Only looked up, never iterated, so the order is never seen.
-type SeenIds = HashMap<String, Origin, foldhash::fast::FixedState>;
+/// The ids kept so far: each an index into [`Corpus::records`], hashed and compared by that record's id, so no id
+/// is copied (a copy of each id and of its record's origin was a third of the duplicate check on the YNAT headlines).
+/// Hashed with foldhash, not SipHash (SipHash was a fifteenth of reading them). Only looked up, never iterated.
+#[derive(Default)]
+struct SeenIds {
+    table: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl SeenIds {
+    /// The index of the record already kept with this id, if any.
+    fn find(&self, records: &[Record], id: &str) -> Option<usize> {
+        self.table.find(self.hasher.hash_one(id), |&k| records[k].id == id).copied()
+    }
+
+    /// Remembers the id of `records[k]`, known not to be there yet.
+    fn insert(&mut self, records: &[Record], k: usize) {
+        let hasher = &self.hasher;
+        self.table.insert_unique(hasher.hash_one(&records[k].id), k, |&j| hasher.hash_one(&records[j].id));
+    }
+}
 
 /// How to read the inputs: which columns hold what, and what to do with bad rows.
 #[derive(Debug, Clone, Default)]
@@ -150,61 +168,92 @@ impl Corpus {
 
     fn read_file(&mut self, path: &Path, format: Format, opts: &ReadOptions, seen: &mut SeenIds) -> Result<()> {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let first = self.records.len();
+        // Records go straight into `records` (collected apart and moved over, each was moved twice more, through two
+        // growing vectors); a bad row waits in `failed` with the number of records read before it, so that every
+        // problem is still reported in file order.
+        let mut failed: Vec<(usize, RecordError)> = Vec::new();
+        let records = &mut self.records;
         // The file's digest (for the manifest) on one core while the records are parsed on another.
-        let (sha256, rows) = rayon::join(
+        let (sha256, parsed) = rayon::join(
             || format!("{:x}", Sha256::digest(&bytes)),
-            || -> Result<Vec<std::result::Result<Record, RecordError>>> {
-                let mut rows = Vec::new();
+            || -> Result<()> {
+                let mut sink = |row: Result<Record, RecordError>| match row {
+                    Ok(record) => records.push(record),
+                    Err(e) => failed.push((records.len() - first, e)),
+                };
                 match format {
-                    Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut |r| rows.push(r))?,
-                    Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut |r| rows.push(r))?,
-                    Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut |r| rows.push(r))?,
-                    Format::Text => rows.push(page::read_text_file(path, &bytes)),
+                    Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut sink),
+                    Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut sink),
+                    Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut sink),
+                    Format::Text => {
+                        sink(page::read_text_file(path, &bytes));
+                        Ok(())
+                    }
                 }
-                Ok(rows)
             },
         );
-        let mut rows = rows?;
+        parsed?;
         drop(bytes);
-        rows.par_iter_mut().filter_map(|row| row.as_mut().ok()).for_each(|record| {
+        self.records[first..].par_iter_mut().for_each(|record| {
             record.lang = opts.lang.or(record.lang).or_else(|| Some(lang::detect(&record.text)));
         });
-        let (mut records, mut rejected) = (0, 0);
-        for row in rows {
-            let row = row.and_then(|record| match seen.get(&record.id) {
-                Some(first) => Err(RecordError {
-                    origin: record.origin.clone(),
-                    message: format!("duplicate id {:?}: already used by the record at {first}", record.id),
-                    raw: record.id.clone(),
-                }),
-                None => Ok(record),
-            });
-            match row {
-                Ok(record) => {
-                    seen.insert(record.id.clone(), record.origin.clone());
-                    self.records.push(record);
-                    records += 1;
-                }
-                Err(e) if opts.skip_bad_records => {
-                    self.warnings.push(format!("skipped bad record: {e}"));
-                    self.rejected.push(Rejected {
-                        file: e.origin.file.clone(),
-                        line: e.origin.line,
-                        error: e.message,
-                        raw: e.raw,
-                    });
+        // Duplicate ids, in file order among the failed rows; each record kept moves down over those rejected.
+        let mut failed = failed.into_iter().peekable();
+        let (mut kept, mut rejected) = (first, 0);
+        for k in first..self.records.len() {
+            while let Some((_, e)) = failed.next_if(|&(before, _)| before <= k - first) {
+                self.reject(e, opts)?;
+                rejected += 1;
+            }
+            let record = &self.records[k];
+            match seen.find(&self.records, &record.id) {
+                Some(earlier) => {
+                    let e = RecordError {
+                        origin: record.origin.clone(),
+                        message: format!(
+                            "duplicate id {:?}: already used by the record at {}",
+                            record.id, self.records[earlier].origin
+                        ),
+                        raw: record.id.clone(),
+                    };
+                    self.reject(e, opts)?;
                     rejected += 1;
                 }
-                Err(e) => bail!("{e} (use --skip-bad-records to skip such records)"),
+                None => {
+                    self.records.swap(kept, k);
+                    seen.insert(&self.records, kept);
+                    kept += 1;
+                }
             }
         }
+        for (_, e) in failed {
+            self.reject(e, opts)?;
+            rejected += 1;
+        }
+        self.records.truncate(kept);
         self.inputs.push(InputSummary {
             path: path.display().to_string(),
             format: format.name(),
-            records,
+            records: kept - first,
             rejected,
             bytes: fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             sha256,
+        });
+        Ok(())
+    }
+
+    /// A bad record stops the read, or with `skip_bad_records` becomes a warning and a row of `rejected.csv`.
+    fn reject(&mut self, e: RecordError, opts: &ReadOptions) -> Result<()> {
+        if !opts.skip_bad_records {
+            bail!("{e} (use --skip-bad-records to skip such records)");
+        }
+        self.warnings.push(format!("skipped bad record: {e}"));
+        self.rejected.push(Rejected {
+            file: e.origin.file.to_path_buf(),
+            line: e.origin.line,
+            error: e.message,
+            raw: e.raw,
         });
         Ok(())
     }

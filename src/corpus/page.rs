@@ -4,6 +4,7 @@
 //! No crate reads these pages: they are text dumps of two particular sites, so the layout is written here.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::date::PartialDate;
 use super::record::{Origin, Record};
@@ -28,11 +29,11 @@ const CITATION_LABELS: [&str; 9] = [
 ];
 
 pub(super) fn read_text_file(path: &Path, bytes: &[u8]) -> Result<Record, RecordError> {
-    let origin = Origin { file: path.to_path_buf(), line: 0 };
+    let origin = Origin { file: Arc::from(path), line: 0 };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
         RecordError {
-            origin: Origin { file: path.to_path_buf(), line },
+            origin: Origin { line, ..origin.clone() },
             message: format!("the file is not valid UTF-8 ({e})"),
             raw: String::new(),
         }

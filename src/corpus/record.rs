@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -37,10 +38,17 @@ impl fmt::Display for Lang {
 }
 
 /// Where a record came from: the file and the 1-based line its row starts on (0 for a whole-file record).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The file's path is shared by its records (a copy of it for every record was one more allocation per row).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: PathBuf,
+    pub file: Arc<Path>,
     pub line: u64,
+}
+
+impl Default for Origin {
+    fn default() -> Origin {
+        Origin { file: Arc::from(Path::new("")), line: 0 }
+    }
 }
 
 impl fmt::Display for Origin {

@@ -1,6 +1,7 @@
 //! CSV, TSV and JSONL rows into records, through one mapping of column names to record fields.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{bail, Result};
 
@@ -19,8 +20,8 @@ struct ColumnMap {
     title: Option<usize>,
     date: Option<usize>,
     label: Option<usize>,
-    /// Every other column, by index: named fields (authors, keywords…) or `extra`.
-    others: Vec<usize>,
+    /// Every other column, by index, with the field it feeds: a named one (authors, keywords…) or `extra`.
+    others: Vec<(usize, Field)>,
 }
 
 /// Resolves `wanted` (asked for by the user) or else the first of `candidates` present in `names`.
@@ -61,7 +62,10 @@ impl ColumnMap {
         let date = pick(names, opts.date_col.as_deref(), &["date", "year", "published", "report_date"], "date", file)?;
         let label = pick(names, opts.label_col.as_deref(), &["label"], "label", file)?;
         let taken = [id, title, date, label];
-        let others = (0..names.len()).filter(|i| !text.contains(i) && !taken.contains(&Some(*i))).collect();
+        let others = (0..names.len())
+            .filter(|i| !text.contains(i) && !taken.contains(&Some(*i)))
+            .map(|i| (i, Field::of(&names[i])))
+            .collect();
         Ok(ColumnMap { text, id, title, date, label, others })
     }
 
@@ -109,28 +113,60 @@ impl ColumnMap {
             origin,
             ..Record::default()
         };
-        for &i in &self.others {
+        for &(i, field) in &self.others {
             let Some(value) = get(i) else { continue };
-            set_named_field(&mut record, &names[i], value);
+            field.set(&mut record, &names[i], value);
         }
         Ok(record)
     }
 }
 
-/// Known bibliographic columns go to their field; the rest to `extra`, under the column's name.
-fn set_named_field(record: &mut Record, name: &str, value: &str) {
-    let v = value.trim();
-    match name.to_ascii_lowercase().as_str() {
-        "author" | "authors" => record.authors = split_list(v),
-        "affiliation" => record.affiliation = v.to_string(),
-        "publisher" => record.publisher = v.to_string(),
-        "venue" | "journal" => record.venue = v.to_string(),
-        "volume" => record.volume = v.to_string(),
-        "pages" => record.pages = v.to_string(),
-        "keywords" => record.keywords = split_list(v),
-        "subjects" => record.subjects = split_list(v),
-        _ => {
-            record.extra.insert(name.to_string(), v.to_string());
+/// The field of a record that a column feeds, told from its name once per file, not once per row.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Authors,
+    Affiliation,
+    Publisher,
+    Venue,
+    Volume,
+    Pages,
+    Keywords,
+    Subjects,
+    /// Any other column: `extra`, under the column's name.
+    Extra,
+}
+
+impl Field {
+    /// Known bibliographic columns go to their field, whatever their case; the rest to `extra`.
+    fn of(name: &str) -> Field {
+        match name.to_ascii_lowercase().as_str() {
+            "author" | "authors" => Field::Authors,
+            "affiliation" => Field::Affiliation,
+            "publisher" => Field::Publisher,
+            "venue" | "journal" => Field::Venue,
+            "volume" => Field::Volume,
+            "pages" => Field::Pages,
+            "keywords" => Field::Keywords,
+            "subjects" => Field::Subjects,
+            _ => Field::Extra,
+        }
+    }
+
+    /// Sets this field of `record` to the trimmed `value` of column `name`.
+    fn set(self, record: &mut Record, name: &str, value: &str) {
+        let v = value.trim();
+        match self {
+            Field::Authors => record.authors = split_list(v),
+            Field::Affiliation => record.affiliation = v.to_string(),
+            Field::Publisher => record.publisher = v.to_string(),
+            Field::Venue => record.venue = v.to_string(),
+            Field::Volume => record.volume = v.to_string(),
+            Field::Pages => record.pages = v.to_string(),
+            Field::Keywords => record.keywords = split_list(v),
+            Field::Subjects => record.subjects = split_list(v),
+            Field::Extra => {
+                record.extra.insert(name.to_string(), v.to_string());
+            }
         }
     }
 }
@@ -179,6 +215,7 @@ pub(super) fn read_delimited(
     }
     let map = ColumnMap::new(&names, opts, path)?;
     let stem = file_stem(path);
+    let file: Arc<Path> = Arc::from(path);
     let mut row = csv::ByteRecord::new();
     let mut row_number = 0u64;
     loop {
@@ -188,7 +225,7 @@ pub(super) fn read_delimited(
             Ok(true) => {
                 row_number += 1;
                 let line = row.position().map_or(line, |p| p.line());
-                let origin = Origin { file: path.to_path_buf(), line };
+                let origin = Origin { file: file.clone(), line };
                 let raw = || row.iter().map(String::from_utf8_lossy).collect::<Vec<_>>().join(",");
                 let mut fields = Vec::with_capacity(row.len());
                 let mut bad = None;
@@ -218,7 +255,7 @@ pub(super) fn read_delimited(
                     }
                     _ => e.to_string(),
                 };
-                let origin = Origin { file: path.to_path_buf(), line };
+                let origin = Origin { file: file.clone(), line };
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     bail!("{origin}: {message}");
                 }
@@ -238,10 +275,11 @@ pub(super) fn read_jsonl(
     sink: &mut dyn FnMut(Result<Record, RecordError>),
 ) -> Result<()> {
     let stem = file_stem(path);
+    let file: Arc<Path> = Arc::from(path);
     let mut row_number = 0u64;
     for (index, raw_line) in bytes.split(|&b| b == b'\n').enumerate() {
         let line_number = index as u64 + 1;
-        let origin = Origin { file: path.to_path_buf(), line: line_number };
+        let origin = Origin { file: file.clone(), line: line_number };
         let raw_line = raw_line.strip_suffix(b"\r").unwrap_or(raw_line);
         let raw_line = if index == 0 { raw_line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw_line) } else { raw_line };
         if raw_line.iter().all(u8::is_ascii_whitespace) {
