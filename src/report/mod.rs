@@ -7,6 +7,7 @@ pub mod charts;
 mod documents;
 pub mod html;
 mod manifest;
+mod number;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -16,6 +17,7 @@ use anyhow::{Context, Result};
 
 pub use documents::{write_documents, Column};
 pub use manifest::{Manifest, Timings};
+pub use number::{fmt_f64, write_f64, write_shortest};
 
 /// Writes `path` atomically: `fill` writes into a temporary file in the same folder, which is renamed
 /// over `path` only when `fill` succeeded.
@@ -74,26 +76,6 @@ impl ReportDir {
     }
 }
 
-/// Formats a float for CSV with a fixed number of decimals, so reports are byte-identical across runs
-/// and machines, and `-0` never appears.
-pub fn fmt_f64(x: f64, decimals: usize) -> String {
-    let mut s = String::new();
-    write_f64(&mut s, x, decimals);
-    s
-}
-
-/// [`fmt_f64`] into `out` (cleared first), for writers of many rows that reuse one buffer.
-pub fn write_f64(out: &mut String, x: f64, decimals: usize) {
-    if x.is_nan() {
-        out.clear();
-        return;
-    }
-    write_display(out, format_args!("{x:.decimals$}"));
-    if out.starts_with('-') && out[1..].chars().all(|c| c == '0' || c == '.') {
-        out.remove(0);
-    }
-}
-
 /// `value` as text in `out`, in place of what it held: a field formatted into one buffer reused for every row.
 pub fn write_display(out: &mut String, value: impl std::fmt::Display) {
     use std::fmt::Write as _;
@@ -128,12 +110,5 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "good");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "the temporary file is removed");
-    }
-
-    #[test]
-    fn floats_are_stable() {
-        assert_eq!(fmt_f64(-0.0000001, 4), "0.0000");
-        assert_eq!(fmt_f64(0.12345, 3), "0.123");
-        assert_eq!(fmt_f64(f64::NAN, 3), "");
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sprs::{CsMatI, SpIndex};
 
 use super::{TfidfModel, Vocabulary};
-use crate::report::{write_atomic, write_csv, write_display, write_f64};
+use crate::report::{write_atomic, write_csv, write_f64, write_shortest};
 use crate::text::AnalyzerConfig;
 
 /// `vocab.csv` / `terms.csv`: one row per term, in column order; `total_weight` is the column sum of the
@@ -34,7 +34,7 @@ pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
             w.write_field(vocab.lang[j].as_str())?;
             w.write_field(ints.format(vocab.df[j]))?;
             w.write_field(ints.format(vocab.cf[j]))?;
-            write_display(&mut idf, vocab.idf[j]);
+            write_shortest(&mut idf, vocab.idf[j]);
             w.write_field(&idf)?;
             write_f64(&mut weight, total, 6);
             w.write_field(&weight)?;
