@@ -168,6 +168,33 @@ fn held_out_split_is_scored_and_labelled() {
 }
 
 #[test]
+fn unlabelled_training_rows_stop_the_run_or_are_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.csv");
+    write_training_csv(&train);
+    // Two rows lose their label.
+    let rows: Vec<String> = fs::read_to_string(&train).unwrap().lines().map(String::from).collect();
+    let emptied = |row: &str| row.replacen(",pro,", ",,", 1).replacen(",con,", ",,", 1);
+    let edited: Vec<String> =
+        rows.iter().enumerate().map(|(i, r)| if i == 3 || i == 10 { emptied(r) } else { r.clone() }).collect();
+    fs::write(&train, edited.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let args = ["stance", "--train", train.to_str().unwrap(), "--label-col", "label", "--out", out.to_str().unwrap()];
+    let failed = hanmi(&args);
+    assert!(!failed.status.success());
+    let message = stderr(&failed);
+    assert!(message.contains("train.csv:4") && message.contains("no label") && message.contains("--skip-bad-records"));
+    run_ok(&[&args[..], &["--skip-bad-records"]].concat());
+    let rejected = fs::read_to_string(out.join("rejected.csv")).unwrap();
+    let lines: Vec<&str> = rejected.lines().collect();
+    assert_eq!(lines.len(), 3, "{rejected}");
+    assert!(lines[1].contains(",4,") && lines[1].contains("no label in the column"), "{rejected}");
+    assert!(lines[2].contains(",11,"), "{rejected}");
+    let eval = read_eval(&out.join("stance_eval.csv"));
+    assert_eq!(eval[&(String::new(), "accuracy".to_string())][3], "78", "the 78 labelled rows are cross-validated");
+}
+
+#[test]
 fn missing_label_column_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let train = dir.path().join("train.csv");

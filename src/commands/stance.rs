@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::CommonOptions;
-use crate::corpus::{Corpus, ReadOptions, Record};
+use crate::corpus::{Corpus, ReadOptions, Record, RecordError};
 use crate::report::{fmt_f64, write_csv, write_rejected, Manifest, ReportDir, Timings};
 use crate::stance::classifier::{Labelled, StanceModel, SvmParams};
 use crate::stance::cv::{cross_validate, evaluate, Evaluation};
@@ -213,17 +213,8 @@ fn drop_unlabelled(corpus: &mut Corpus, label_col: &str, skip: bool) -> Result<(
             kept.push(record);
             continue;
         }
-        let error = format!("no label in the column {label_col:?}");
-        if !skip {
-            bail!("{}: record {:?}: {error} (use --skip-bad-records to skip such records)", record.origin, record.id);
-        }
-        corpus.warnings.push(format!("skipped bad record: {}: {error}", record.origin));
-        corpus.rejected.push(crate::corpus::Rejected {
-            file: record.origin.file.to_path_buf(),
-            line: record.origin.line,
-            error,
-            raw: record.id.clone(),
-        });
+        let message = format!("record {:?}: no label in the column {label_col:?}", record.id);
+        corpus.reject(RecordError { origin: record.origin, message, raw: record.id }, skip)?;
     }
     corpus.records = kept;
     Ok(())

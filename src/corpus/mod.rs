@@ -203,7 +203,7 @@ impl Corpus {
         let (mut kept, mut rejected) = (first, 0);
         for k in first..self.records.len() {
             while let Some((_, e)) = failed.next_if(|&(before, _)| before <= k - first) {
-                self.reject(e, opts)?;
+                self.reject(e, opts.skip_bad_records)?;
                 rejected += 1;
             }
             let record = &self.records[k];
@@ -217,7 +217,7 @@ impl Corpus {
                         ),
                         raw: record.id.clone(),
                     };
-                    self.reject(e, opts)?;
+                    self.reject(e, opts.skip_bad_records)?;
                     rejected += 1;
                 }
                 None => {
@@ -228,7 +228,7 @@ impl Corpus {
             }
         }
         for (_, e) in failed {
-            self.reject(e, opts)?;
+            self.reject(e, opts.skip_bad_records)?;
             rejected += 1;
         }
         self.records.truncate(kept);
@@ -243,9 +243,10 @@ impl Corpus {
         Ok(())
     }
 
-    /// A bad record stops the read, or with `skip_bad_records` becomes a warning and a row of `rejected.csv`.
-    fn reject(&mut self, e: RecordError, opts: &ReadOptions) -> Result<()> {
-        if !opts.skip_bad_records {
+    /// A bad record stops the run, or with `skip` (`--skip-bad-records`) becomes a warning and a row of
+    /// `rejected.csv`.
+    pub fn reject(&mut self, e: RecordError, skip: bool) -> Result<()> {
+        if !skip {
             bail!("{e} (use --skip-bad-records to skip such records)");
         }
         self.warnings.push(format!("skipped bad record: {e}"));
