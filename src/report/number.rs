@@ -86,11 +86,12 @@ fn write_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
     if x.is_sign_negative() {
         out.push('-');
     }
-    out.push_str(itoa::Buffer::new().format(scaled / scale));
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(scaled / scale));
     if decimals > 0 {
-        let digits = itoa::Buffer::new().format(scaled % scale + scale).as_bytes()[1..].to_vec();
+        // The fraction with its leading zeros: written after a 1 that is then left out.
         out.push('.');
-        out.push_str(std::str::from_utf8(&digits).expect("digits are ASCII"));
+        out.push_str(&digits.format(scaled % scale + scale)[1..]);
     }
     true
 }
