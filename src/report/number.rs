@@ -37,7 +37,7 @@ pub fn write_shortest(out: &mut String, x: f64) {
     }
 }
 
-/// A finite, non-zero `x` as ±mantissa × 2^exponent, exactly.
+/// The magnitude of a finite `x` as mantissa × 2^exponent, exactly (0 for zero).
 fn parts(x: f64) -> (u64, i32) {
     let bits = x.to_bits();
     let (biased, fraction) = ((bits >> 52 & 0x7FF) as i32, bits & ((1 << 52) - 1));
