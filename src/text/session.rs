@@ -70,15 +70,19 @@ struct Word {
 struct WordSlot {
     /// How often the word was seen (saturating: 32 bits keep the slot at 32 bytes, two to a cache line).
     count: u32,
-    /// Its one term id, or [`NO_TERM`] (a stop word), or [`MANY_TERMS`] (look in `word_info`).
+    /// Its one term id, or [`NO_TERM`] (a stop word), or [`MANY_TERMS`] (look in `word_info`); with
+    /// [`STARTS_PHRASE`] set where that one term may begin a phrase.
     term: u32,
 }
 
 /// The surface id of a word term whose surface is the term's own string.
 const OWN_SURFACE: u32 = u32::MAX;
 
-const NO_TERM: u32 = u32::MAX;
-const MANY_TERMS: u32 = u32::MAX - 1;
+/// The top bit of [`WordSlot::term`]: the word's one term may begin a glossary phrase of several words, so
+/// its place in the text is noted for [`Session::apply_glossary`] (which then reads only those places).
+const STARTS_PHRASE: u32 = 1 << 31;
+const NO_TERM: u32 = STARTS_PHRASE - 1;
+const MANY_TERMS: u32 = STARTS_PHRASE - 2;
 
 /// A script run found in a text, waiting in a batch for its lookup.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +95,17 @@ struct PendingRun {
 
 /// Runs looked up together; enough to overlap their cache misses, few enough to stay in L1.
 const BATCH: usize = 32;
+
+/// A glossary phrase where its first term stands, with its second term, so that the candidates that differ there
+/// (most of them: `north` begins a dozen phrases) are turned down without reading the phrase's terms.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    phrase: u32,
+    /// [`ONE_WORD`] for a phrase of one term.
+    second: u32,
+}
+
+const ONE_WORD: u32 = u32::MAX;
 
 #[derive(Debug)]
 struct SessionPhrase {
@@ -111,15 +126,17 @@ pub struct Session<'a> {
     /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
     surfaces: Strings,
     /// The glossary phrases starting with term `t` (a term interned when the session opened, `t <
-    /// starts.len() - 1`): `starting[starts[t]..starts[t + 1]]`, indexes into `phrases`, longest first. Flat, so
-    /// that the check made for every term reads no memory of its own.
+    /// starts.len() - 1`): `starting[starts[t]..starts[t + 1]]`, longest first. Flat, so that telling whether a
+    /// term may begin a phrase reads no memory of its own.
     starts: Vec<u32>,
-    starting: Vec<u32>,
+    starting: Vec<Candidate>,
     /// For each term interned when the session opened: the one-word glossary phrase that replaces it wherever it
     /// stands (`u32::MAX`: none, or the term is part of a longer phrase and must wait for its neighbours). Such a
     /// word becomes its concept once, when first seen, instead of at every occurrence.
     single: Vec<u32>,
     phrases: Vec<SessionPhrase>,
+    /// Where, in the text's terms, a term that may begin a phrase stands (filled by `resolve`).
+    phrase_at: Vec<usize>,
     /// Term ids of the glossary concepts, sorted.
     concepts: Vec<u32>,
     batch: Vec<PendingRun>,
@@ -140,6 +157,7 @@ impl<'a> Session<'a> {
             starting: Vec::new(),
             single: Vec::new(),
             phrases: Vec::new(),
+            phrase_at: Vec::new(),
             concepts: Vec::new(),
             batch: Vec::new(),
             ngram: String::new(),
@@ -187,7 +205,13 @@ impl<'a> Session<'a> {
         for t in 0..session.terms.len() {
             session.starts[t + 1] += session.starts[t];
         }
-        session.starting = order;
+        session.starting = order
+            .iter()
+            .map(|&phrase| Candidate {
+                phrase,
+                second: session.phrases[phrase as usize].terms.get(1).copied().unwrap_or(ONE_WORD),
+            })
+            .collect();
         session
     }
 
@@ -222,18 +246,32 @@ impl<'a> Session<'a> {
         self.word_info.push(Word { start, len });
         let term = match len {
             0 => NO_TERM,
-            1 => self.word_terms[start as usize].0,
+            1 => {
+                let term = self.word_terms[start as usize].0;
+                assert!(term < MANY_TERMS, "a session gives fewer than 2^31 - 2 term ids");
+                term | if self.starts_phrase(term) { STARTS_PHRASE } else { 0 }
+            }
             _ => MANY_TERMS,
         };
         self.words.insert(run, probe, WordSlot { count: 0, term })
     }
 
-    /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`.
+    /// Whether term `t` begins a glossary phrase of several words (only terms interned when the session opened
+    /// can).
+    fn starts_phrase(&self, t: u32) -> bool {
+        let t = t as usize;
+        t + 1 < self.starts.len() && self.starts[t] < self.starts[t + 1]
+    }
+
+    /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`, and to `self.phrase_at` the
+    /// places in `sink` of those that may begin a glossary phrase.
     fn resolve(&mut self, text: &str, batch: &[PendingRun], sink: &mut Vec<u32>) {
-        // A word's one term is written whatever it is and kept unless it is NO_TERM: no branch on stop words,
-        // which come and go at random (about half of English runs).
+        // A word's one term, and its place, are written whatever they are, and kept by adding 0 or 1: no branch on
+        // stop words or phrase starts, which come and go at random (stop words are about half of English runs).
         let mut terms = [0u32; BATCH];
         let mut n = 0;
+        let mut places = [0usize; BATCH];
+        let mut m = 0;
         for r in batch {
             // Bytes, not a str: slicing a str checks both ends for character boundaries, on every token.
             let run = &text.as_bytes()[r.start..r.start + r.len];
@@ -242,49 +280,63 @@ impl<'a> Session<'a> {
                 None => self.new_word(&text[r.start..r.start + r.len], r.script, r.probe),
             };
             slot.count = slot.count.saturating_add(1);
-            let term = slot.term;
+            let (term, starts_phrase) = (slot.term & !STARTS_PHRASE, slot.term >> 31);
             if term == MANY_TERMS {
                 sink.extend_from_slice(&terms[..n]);
-                n = 0;
+                self.phrase_at.extend_from_slice(&places[..m]);
+                (n, m) = (0, 0);
                 let info = self.word_info[w as usize];
-                let many = &self.word_terms[info.start as usize..(info.start + info.len) as usize];
-                sink.extend(many.iter().map(|&(t, _)| t));
+                for &(t, _) in &self.word_terms[info.start as usize..(info.start + info.len) as usize] {
+                    if self.starts_phrase(t) {
+                        self.phrase_at.push(sink.len());
+                    }
+                    sink.push(t);
+                }
                 continue;
             }
+            places[m] = sink.len() + n;
+            m += starts_phrase as usize;
             terms[n] = term;
             n += usize::from(term != NO_TERM);
         }
         sink.extend_from_slice(&terms[..n]);
+        self.phrase_at.extend_from_slice(&places[..m]);
     }
 
     /// Replaces glossary phrases in `out[from..]` by their concepts, longest match first, in place (a phrase
-    /// becomes one concept, so the terms are only ever moved forward).
+    /// becomes one concept, so the terms are only ever moved forward). Only the places in `self.phrase_at` can
+    /// begin one: the terms between them are moved, if at all, a stretch at a time.
     fn apply_glossary(&mut self, out: &mut Vec<u32>, from: usize) {
-        let known = self.starts.len() - 1;
+        // `out[from..read]` is done, its result in `out[from..write]`.
         let (mut read, mut write) = (from, from);
-        while read < out.len() {
-            let t = out[read] as usize;
-            if t < known && self.starts[t] < self.starts[t + 1] {
-                let candidates = &self.starting[self.starts[t] as usize..self.starts[t + 1] as usize];
-                let matched = candidates.iter().copied().find(|&p| {
-                    // The first term is `t`; the rest compared inline (most candidates differ at the second).
-                    let terms = &self.phrases[p as usize].terms;
-                    out.len() - read >= terms.len() && terms[1..].iter().zip(&out[read + 1..]).all(|(a, b)| a == b)
-                });
-                if let Some(p) = matched {
-                    let phrase = &mut self.phrases[p as usize];
-                    phrase.hits += 1;
-                    out[write] = phrase.concept;
-                    write += 1;
-                    read += phrase.terms.len();
-                    continue;
-                }
+        for &at in &self.phrase_at {
+            if at < read {
+                continue; // inside the phrase matched before it
             }
-            out[write] = out[read];
-            write += 1;
-            read += 1;
+            let t = out[at] as usize;
+            let candidates = &self.starting[self.starts[t] as usize..self.starts[t + 1] as usize];
+            let next = out.get(at + 1).copied();
+            let matched = candidates.iter().find(|c| {
+                c.second == ONE_WORD
+                    || (Some(c.second) == next && {
+                        let terms = &self.phrases[c.phrase as usize].terms;
+                        out.len() - at >= terms.len() && terms[2..].iter().zip(&out[at + 2..]).all(|(a, b)| a == b)
+                    })
+            });
+            if let Some(c) = matched {
+                let phrase = &mut self.phrases[c.phrase as usize];
+                phrase.hits += 1;
+                out.copy_within(read..at, write);
+                write += at - read;
+                out[write] = phrase.concept;
+                write += 1;
+                read = at + phrase.terms.len();
+            }
         }
-        out.truncate(write);
+        if write < read {
+            out.copy_within(read.., write);
+            out.truncate(write + out.len() - read);
+        }
     }
 
     /// Adds the word n-grams of the unigrams `out[from..]` (n from the config's range) and drops the
@@ -325,6 +377,7 @@ impl TokenSession for Session<'_> {
             Cow::Owned(nfc)
         };
         let from = out.len();
+        self.phrase_at.clear();
         // Runs are looked up in batches, their slots prefetched as they are found: the lookups of a batch then
         // overlap their cache misses instead of waiting for each in turn.
         let mut batch = std::mem::take(&mut self.batch);
@@ -343,7 +396,7 @@ impl TokenSession for Session<'_> {
         });
         self.resolve(&text, &batch, out);
         self.batch = batch;
-        if !self.phrases.is_empty() {
+        if !self.phrase_at.is_empty() {
             self.apply_glossary(out, from);
         }
         self.add_ngrams(out, from);

@@ -194,3 +194,29 @@ fn a_capitalised_word_after_its_lowercase_form_is_analysed_alike() {
         assert_eq!(together, [alone_lower.clone(), alone, alone_lower].concat(), "{word}");
     }
 }
+
+#[test]
+fn glossary_phrases_are_found_wherever_their_words_stand() {
+    let a = analyzer(AnalyzerConfig::default());
+    let mut s = a.session();
+    let mut terms = |text: &str| -> Vec<String> {
+        let mut ids = vec![7]; // what the caller already holds is left alone
+        s.tokens(text, &mut ids);
+        assert_eq!(ids[0], 7);
+        ids[1..].iter().map(|&id| s.term(id).to_string()).collect()
+    };
+    // At the start and the end, back to back, the longest first, and not across another word.
+    assert_eq!(terms("North Korea policy"), ["nk_policy"]);
+    assert_eq!(terms("farmers in North Korea"), ["farmer", "north_korea"]);
+    assert_eq!(terms("United States North Korea United States"), ["united_states", "north_korea", "united_states"]);
+    assert_eq!(terms("north coast korea"), ["north", "coast", "korea"]);
+    // A word of several terms (its dotted parts) that holds a phrase, and a phrase that begins in one.
+    assert_eq!(terms("visits united.states farmers"), ["visit", "united_states", "farmer"]);
+    assert_eq!(terms("cities of north.korea policy"), ["citi", "nk_policy"]);
+    // Beyond one batch of runs: a phrase across the 32nd and 33rd words, and many phrases in one text.
+    let long = format!("{} North Korea", "farmers ".repeat(31));
+    let expected: Vec<&str> = std::iter::repeat_n("farmer", 31).chain(["north_korea"]).collect();
+    assert_eq!(terms(&long), expected);
+    let many = "North Korea and the United States ".repeat(40);
+    assert_eq!(terms(&many), ["north_korea", "united_states"].repeat(40));
+}
