@@ -103,7 +103,11 @@ fn masked_words(chunk: &str, masks: &Masks, keep: u64, emit: &mut impl FnMut(&st
     while starts != 0 {
         let (s, e) = (starts.trailing_zeros(), ends.trailing_zeros());
         let span = (u64::MAX >> (63 - e)) & (u64::MAX << s);
-        emit(&chunk[s as usize..e as usize + 1], if masks.letter & span != 0 { Script::Latin } else { Script::Digits });
+        let bytes = &chunk.as_bytes()[s as usize..e as usize + 1];
+        // SAFETY: a word's bytes are ASCII (`alnum` and `joiner` mark only ASCII bytes), so valid UTF-8. Slicing the
+        // str instead checked both ends for character boundaries, on every token.
+        let word = unsafe { std::str::from_utf8_unchecked(bytes) };
+        emit(word, if masks.letter & span != 0 { Script::Latin } else { Script::Digits });
         starts &= starts - 1;
         ends &= ends - 1;
     }

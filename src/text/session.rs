@@ -95,6 +95,7 @@ struct PendingRun {
 
 /// Runs looked up together; enough to overlap their cache misses, few enough to stay in L1.
 const BATCH: usize = 32;
+const _: () = assert!(BATCH.is_power_of_two(), "resolve masks its indices with BATCH - 1");
 
 /// A glossary phrase where its first term stands, with its second term, so that the candidates that differ there
 /// (most of them: `north` begins a dozen phrases) are turned down without reading the phrase's terms.
@@ -265,6 +266,7 @@ impl<'a> Session<'a> {
 
     /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`, and to `self.phrase_at` the
     /// places in `sink` of those that may begin a glossary phrase.
+    #[inline(never)]
     fn resolve(&mut self, text: &str, batch: &[PendingRun], sink: &mut Vec<u32>) {
         // A word's one term, and its place, are written whatever they are, and kept by adding 0 or 1: no branch on
         // stop words or phrase starts, which come and go at random (stop words are about half of English runs).
@@ -294,9 +296,10 @@ impl<'a> Session<'a> {
                 }
                 continue;
             }
-            places[m] = sink.len() + n;
+            // `n` and `m` count at most the runs of the batch, so are below BATCH: masked, not bounds-checked.
+            places[m & (BATCH - 1)] = sink.len() + n;
             m += starts_phrase as usize;
-            terms[n] = term;
+            terms[n & (BATCH - 1)] = term;
             n += usize::from(term != NO_TERM);
         }
         sink.extend_from_slice(&terms[..n]);
@@ -384,16 +387,20 @@ impl TokenSession for Session<'_> {
         batch.clear();
         let base = text.as_ptr() as usize;
         let bytes = text.as_bytes();
-        for_each_run(&text, |run, script| {
-            let start = run.as_ptr() as usize - base;
-            let probe = Probe::within(bytes, start, run.len());
-            self.words.prefetch(probe);
-            batch.push(PendingRun { start, len: run.len(), script, probe });
-            if batch.len() == BATCH {
-                self.resolve(&text, &batch, out);
-                batch.clear();
-            }
-        });
+        for_each_run(
+            &text,
+            #[inline(always)]
+            |run, script| {
+                let start = run.as_ptr() as usize - base;
+                let probe = Probe::within(bytes, start, run.len());
+                self.words.prefetch(probe);
+                batch.push(PendingRun { start, len: run.len(), script, probe });
+                if batch.len() == BATCH {
+                    self.resolve(&text, &batch, out);
+                    batch.clear();
+                }
+            },
+        );
         self.resolve(&text, &batch, out);
         self.batch = batch;
         if !self.phrase_at.is_empty() {
