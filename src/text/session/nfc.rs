@@ -16,7 +16,8 @@ pub(super) fn is_plainly_nfc_text(text: &str) -> bool {
         // At the text's end, its last bytes, overlapping what was passed (UTF-8 text never ends with a lead byte,
         // so the last byte, checked as no character's lead, needs no next one).
         let window = bytes.get(i..i + BLOCK + 1).or_else(|| bytes.len().checked_sub(BLOCK + 1).map(|at| &bytes[at..]));
-        if window.is_some_and(plain_block) {
+        // An ASCII block (most of English text with a few curly quotes) is told by std's word-at-a-time check.
+        if bytes[i..end].is_ascii() || window.is_some_and(plain_block) {
             i = end;
             continue;
         }

@@ -247,9 +247,13 @@ const K1: u64 = 0x1319_8a2e_0370_7344;
 #[inline]
 fn hash(head: [u64; 2], len: usize, rest: &[u8]) -> u64 {
     // Both halves always (the second is zero for keys of up to eight bytes): a branch on the length would be
-    // mispredicted about as often as words change length.
+    // mispredicted about as often as words change length. Keys longer than sixteen bytes are rare enough for
+    // their branch to be predicted.
     let mut h = fold_mul(head[0] ^ K0, K1 ^ len as u64);
     h = fold_mul(h ^ head[1], K0);
+    if rest.is_empty() {
+        return fold_mul(h, K0);
+    }
     let mut chunks = rest.chunks_exact(8);
     for chunk in &mut chunks {
         h = fold_mul(h ^ u64::from_le_bytes(chunk.try_into().expect("eight bytes")), K0);
