@@ -265,9 +265,11 @@ impl<'a> Session<'a> {
     }
 
     /// Looks up (or analyzes) each run of a batch and appends its terms to `sink`, and to `self.phrase_at` the
-    /// places in `sink` of those that may begin a glossary phrase.
+    /// places in `sink` of those that may begin a glossary phrase. Out of line: the segmenter's callback, which
+    /// calls it once per batch, then stays small enough to be inlined where it is called once per token.
     #[inline(never)]
     fn resolve(&mut self, text: &str, batch: &[PendingRun], sink: &mut Vec<u32>) {
+        debug_assert!(batch.len() <= BATCH);
         // A word's one term, and its place, are written whatever they are, and kept by adding 0 or 1: no branch on
         // stop words or phrase starts, which come and go at random (stop words are about half of English runs).
         let mut terms = [0u32; BATCH];
