@@ -251,16 +251,15 @@ fn hash(head: [u64; 2], len: usize, rest: &[u8]) -> u64 {
     // their branch to be predicted.
     let mut h = fold_mul(head[0] ^ K0, K1 ^ len as u64);
     h = fold_mul(h ^ head[1], K0);
-    if rest.is_empty() {
-        return fold_mul(h, K0);
-    }
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in &mut chunks {
-        h = fold_mul(h ^ u64::from_le_bytes(chunk.try_into().expect("eight bytes")), K0);
-    }
-    let tail = chunks.remainder();
-    if !tail.is_empty() {
-        h = fold_mul(h ^ prefix(tail), K1);
+    if !rest.is_empty() {
+        let mut chunks = rest.chunks_exact(8);
+        for chunk in &mut chunks {
+            h = fold_mul(h ^ u64::from_le_bytes(chunk.try_into().expect("eight bytes")), K0);
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            h = fold_mul(h ^ prefix(tail), K1);
+        }
     }
     fold_mul(h, K0)
 }
