@@ -200,11 +200,12 @@ impl Corpus {
         });
         // Duplicate ids, in file order among the failed rows; each record kept moves down over those rejected.
         let mut failed = failed.into_iter().peekable();
-        let (mut kept, mut rejected) = (first, 0);
+        // Every record rejected here is a row of `rejected` (without --skip-bad-records the first one stops the run).
+        let rejected_before = self.rejected.len();
+        let mut kept = first;
         for k in first..self.records.len() {
             while let Some((_, e)) = failed.next_if(|&(before, _)| before <= k - first) {
                 self.reject(e, opts.skip_bad_records)?;
-                rejected += 1;
             }
             let record = &self.records[k];
             match seen.find(&self.records, &record.id) {
@@ -218,7 +219,6 @@ impl Corpus {
                         raw: record.id.clone(),
                     };
                     self.reject(e, opts.skip_bad_records)?;
-                    rejected += 1;
                 }
                 None => {
                     self.records.swap(kept, k);
@@ -229,14 +229,13 @@ impl Corpus {
         }
         for (_, e) in failed {
             self.reject(e, opts.skip_bad_records)?;
-            rejected += 1;
         }
         self.records.truncate(kept);
         self.inputs.push(InputSummary {
             path: path.display().to_string(),
             format: format.name(),
             records: kept - first,
-            rejected,
+            rejected: self.rejected.len() - rejected_before,
             bytes: fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             sha256,
         });
