@@ -63,6 +63,19 @@ fn the_matrix_is_byte_identical_with_one_thread_or_two() {
     }
 }
 
+/// The manifest counts the records without text as the reader found them, though the texts are let go once
+/// counted.
+#[test]
+fn the_manifest_counts_the_records_without_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("three.csv");
+    std::fs::write(&input, "id,text\na,The alliance held.\nb,\nc,한미동맹은 굳건하다.\n").unwrap();
+    vectorize(&input, &dir.path().join("out"), &[]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap()).unwrap();
+    assert_eq!((manifest["records"].as_u64(), manifest["records_empty_text"].as_u64()), (Some(3), Some(1)));
+}
+
 /// A model fitted on the whole demo corpus and applied to its English half gives the same rows.
 #[test]
 fn a_saved_model_applied_to_records_gives_the_fitted_rows() {

@@ -40,10 +40,14 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     let mut corpus = timings.time("read", || opts.common.read(&opts.inputs))?;
     let analyzer = Analyzer::new(&config.text)?;
     let mut out = ReportDir::create(&opts.out)?;
-    // documents.csv first, while the records still hold their text (it says which records have none).
+    // documents.csv and the manifest first, while the records still hold their text (both say which records have
+    // none).
     let started = std::time::Instant::now();
     report::write_documents(&out.file("documents.csv"), &corpus.records, &[])?;
     let mut write_seconds = started.elapsed().as_secs_f64();
+    let params = saved.as_ref().map_or(&opts.params, |saved| &saved.model.params);
+    let mut manifest =
+        Manifest::new("vectorize", &serde_json::json!({ "text": config.text, "vectorize": params }), &corpus);
     // The raw text is not kept once it is counted: only the counts go on.
     let texts: Vec<String> = corpus.records.iter_mut().map(|r| std::mem::take(&mut r.text)).collect();
     let counted = timings.time("analyze", || vectorize::count_shares(&analyzer, &texts));
@@ -71,8 +75,6 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     }
     write_seconds += started.elapsed().as_secs_f64();
     timings.add("write", write_seconds);
-    let mut manifest =
-        Manifest::new("vectorize", &serde_json::json!({ "text": config.text, "vectorize": model.params }), &corpus);
     manifest.notes.insert(
         "timings".into(),
         "analyze = reading every text through the analyzer and counting its terms (in parallel, each thread over \
