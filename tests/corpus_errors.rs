@@ -109,6 +109,34 @@ fn date_without_a_year_is_a_record_error() {
     assert!(e.contains("d.csv:2") && e.contains("\"sometime\""), "{e}");
 }
 
+/// An unclosed quote would make the csv crate read every row after it into one field, up to the end of the file:
+/// an error at the row where it opens, never rows silently merged.
+#[test]
+fn an_unclosed_quote_is_an_error_at_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "q.csv", b"id,text\na,fine\nb,\"opens here\nc,swallowed\nd,swallowed too\n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("q.csv:3") && e.contains("the file ends inside it"), "{e}");
+    assert!(e.contains("the 2 line(s) after this row"), "{e}");
+    let tsv = write(dir.path(), "q.tsv", b"id\ttext\na\t\"opens and ends the file");
+    assert!(error_of(&tsv, &ReadOptions::default()).contains("q.tsv:2"));
+    // Set aside with --skip-bad-records: the rows before it are read.
+    let opts = ReadOptions { skip_bad_records: true, ..ReadOptions::default() };
+    let c = Corpus::read(&[p], &opts).unwrap();
+    assert_eq!((c.records.len(), c.rejected.len()), (1, 1));
+    // Closed quotes are fine at the end of a file, with or without a line end, across lines, with doubled quotes
+    // inside; so is a quote inside an unquoted field.
+    for (name, bytes) in [
+        ("multi.csv", &b"id,text\na,\"line one\nline two\"\n"[..]),
+        ("eof.csv", b"id,text\na,\"closed at the end\""),
+        ("doubled.csv", b"id,text\r\na,\"a \"\"quoted\"\" word\"\r\n"),
+        ("inch.csv", b"id,text\na,a 5\" screen"),
+    ] {
+        let c = Corpus::read(&[write(dir.path(), name, bytes)], &ReadOptions::default()).unwrap();
+        assert_eq!(c.records.len(), 1, "{name}");
+    }
+}
+
 #[test]
 fn empty_text_is_kept_and_flagged() {
     let dir = tempfile::tempdir().unwrap();

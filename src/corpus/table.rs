@@ -238,7 +238,12 @@ pub(super) fn read_delimited(
                         }
                     }
                 }
-                let result = match bad {
+                // Only the row that the file ends in can hold an unclosed quote: it runs to the end.
+                let tail = &bytes[row.position().map_or(0, |p| p.byte() as usize)..];
+                let unclosed = (reader.position().byte() as usize == bytes.len()
+                    && ends_in_open_quote(tail, delimiter))
+                .then(|| unclosed_quote_message(tail));
+                let result = match bad.or(unclosed) {
                     Some(message) => Err(RecordError { origin, message, raw: raw() }),
                     None => map
                         .record(&names, |i| fields.get(i).copied(), origin, || format!("{stem}:{row_number}"))
@@ -264,6 +269,39 @@ pub(super) fn read_delimited(
         }
     }
     Ok(())
+}
+
+/// Whether `row`, a file's last row, ends inside a quoted field. The csv crate ends such a field, and its row, at
+/// the end of the file, so one unclosed quote would quietly make every row after it part of one field. Told by
+/// the crate's own parser: given the row and a line end, but never the end of the input, a closed row ends there
+/// and a row inside a quote does not.
+fn ends_in_open_quote(row: &[u8], delimiter: u8) -> bool {
+    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let input = [row, b"\n"].concat();
+    let (mut rest, mut field) = (&input[..], [0u8; 4096]);
+    // An empty input means the end of the input to the parser: it is never given one.
+    while !rest.is_empty() {
+        let (result, read, _) = parser.read_field(rest, &mut field);
+        rest = &rest[read..];
+        match result {
+            csv_core::ReadFieldResult::Field { record_end: true } | csv_core::ReadFieldResult::End => return false,
+            csv_core::ReadFieldResult::InputEmpty => return true,
+            csv_core::ReadFieldResult::Field { record_end: false } | csv_core::ReadFieldResult::OutputFull => {}
+        }
+    }
+    true
+}
+
+/// What to say of a last row `row` whose quote is never closed: how many lines it would swallow.
+fn unclosed_quote_message(row: &[u8]) -> String {
+    let swallowed = match row.trim_ascii_end().iter().filter(|&&b| b == b'\n').count() {
+        0 => String::new(),
+        n => format!(", with the {n} line(s) after this row"),
+    };
+    format!(
+        "a quoted field opens on this row and the file ends inside it{swallowed}; close the quote (a quote inside a \
+         quoted field is written twice: \"\")"
+    )
 }
 
 /// Reads JSON Lines: one object per line; blank lines are allowed. Values may be strings, numbers,
