@@ -109,6 +109,18 @@ fn date_without_a_year_is_a_record_error() {
     assert!(e.contains("d.csv:2") && e.contains("\"sometime\""), "{e}");
 }
 
+#[test]
+fn a_header_row_that_is_missing_or_names_a_column_twice_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "twice.csv", b"id,text,note,text\na,alliance,x,treaty\n");
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("twice.csv:1") && e.contains("\"text\" is given twice (columns 2 and 4)"), "{e}");
+    for (name, bytes) in [("zero.csv", &b""[..]), ("blank.tsv", b"\n\r\n")] {
+        let e = error_of(&write(dir.path(), name, bytes), &ReadOptions::default());
+        assert!(e.contains(name) && e.contains("the file is empty"), "{e}");
+    }
+}
+
 /// An unclosed quote would make the csv crate read every row after it into one field, up to the end of the file:
 /// an error at the row where it opens, never rows silently merged.
 #[test]

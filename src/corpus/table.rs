@@ -206,11 +206,20 @@ pub(super) fn read_delimited(
         Ok(h) => h.clone(),
         Err(e) => bail!("{}: cannot read the header row: {e}", path.display()),
     };
+    if header.is_empty() {
+        bail!("{}: the file is empty: no header row, no records", path.display());
+    }
     let mut names = Vec::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
         match std::str::from_utf8(name) {
             Ok(n) => names.push(n.trim().to_string()),
             Err(e) => bail!("{}:1: column {} of the header is not valid UTF-8 ({e})", path.display(), i + 1),
+        }
+    }
+    // A name given twice would leave one of its columns unread (the text) or overwritten (an extra field).
+    for (i, name) in names.iter().enumerate() {
+        if let Some(j) = names[..i].iter().position(|n| n == name) {
+            bail!("{}:1: the column name {name:?} is given twice (columns {} and {})", path.display(), j + 1, i + 1);
         }
     }
     let map = ColumnMap::new(&names, opts, path)?;
