@@ -85,7 +85,8 @@ struct CommonArgs {
     /// Korean analysis: suffix rules, or the morphological analyzer (build with --features ko-dic).
     #[arg(long, value_enum)]
     korean: Option<KoreanArg>,
-    /// Set bad records aside (rejected.csv, counted in manifest.json) instead of stopping.
+    /// Set bad records aside instead of stopping: named on standard error, and where the command writes a folder,
+    /// listed in rejected.csv and counted in manifest.json.
     #[arg(long)]
     skip_bad_records: bool,
     /// Seed for every random step; the same seed gives the same reports.

@@ -196,3 +196,26 @@ fn skip_bad_records_sets_rows_aside() {
     let documents = fs::read_to_string(out.join("documents.csv")).unwrap();
     assert_eq!(documents.lines().count(), 3);
 }
+
+/// Whatever the command, a record set aside is named on standard error; a command that writes a folder also lists
+/// it in rejected.csv.
+#[test]
+fn every_command_names_the_records_it_sets_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "dates.csv", b"id,date,text\na,2019,alliance\nb,sometime,treaty\nc,2020,treaty\n");
+    let input = input.to_str().unwrap();
+    let out = dir.path().join("v");
+    let tokens = dir.path().join("tokens.jsonl");
+    for args in [
+        vec!["vectorize", "--input", input, "--out", out.to_str().unwrap()],
+        vec!["tokens", "--input", input, "--out", tokens.to_str().unwrap()],
+    ] {
+        let run = hanmi(&[&args[..], &["--skip-bad-records"]].concat());
+        assert!(run.status.success(), "{}", stderr(&run));
+        let msg = stderr(&run);
+        assert!(msg.contains("1 bad record(s) set aside") && msg.contains("dates.csv:3"), "{args:?}: {msg}");
+    }
+    let rejected = fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(rejected.lines().nth(1).is_some_and(|l| l.contains(",3,") && l.contains("sometime")), "{rejected}");
+    assert_eq!(fs::read_to_string(&tokens).unwrap().lines().count(), 2);
+}

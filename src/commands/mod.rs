@@ -59,8 +59,20 @@ impl CommonOptions {
         Ok(())
     }
 
+    /// Reads the inputs. Records set aside by `--skip-bad-records` are named on standard error, whatever the
+    /// command writes (`hanmi tokens` has no manifest or `rejected.csv` to list them in).
     pub fn read(&self, inputs: &[PathBuf]) -> Result<Corpus> {
-        Corpus::read(inputs, &self.read)
+        let corpus = Corpus::read(inputs, &self.read)?;
+        if let Some(first) = corpus.rejected.first() {
+            eprintln!(
+                "hanmi: {} bad record(s) set aside (--skip-bad-records), the first {}:{}: {}",
+                corpus.rejected.len(),
+                first.file.display(),
+                first.line,
+                first.error
+            );
+        }
+        Ok(corpus)
     }
 }
 
