@@ -149,6 +149,24 @@ fn an_unclosed_quote_is_an_error_at_its_row() {
     }
 }
 
+/// A month or day that no calendar has keeps the record and its year, and the reader names it: its era may be
+/// off by the months the year spans. A zero month or day is the archives' "unknown", not an error.
+#[test]
+fn a_date_no_calendar_has_keeps_its_year_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "dates.csv",
+        b"id,date,text\na,2019-02-30,x\nb,2019-13,x\nc,2019-00-00,x\nd,2019-03-00,x\ne,2019-03-05,x\n",
+    );
+    let c = Corpus::read(&[p], &ReadOptions::default()).unwrap();
+    let dates: Vec<String> = c.records.iter().map(|r| r.date.unwrap().to_string()).collect();
+    assert_eq!(dates, ["2019", "2019", "2019", "2019-03", "2019-03-05"]);
+    let warning = c.warnings.iter().find(|w| w.contains("no calendar has")).expect("a warning");
+    assert!(warning.starts_with("2 record(s)"), "{warning}");
+    assert!(warning.contains("dates.csv:2 \"2019-02-30\"") && warning.contains("dates.csv:3 \"2019-13\""), "{warning}");
+}
+
 #[test]
 fn empty_text_is_kept_and_flagged() {
     let dir = tempfile::tempdir().unwrap();

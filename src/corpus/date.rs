@@ -36,6 +36,13 @@ impl PartialDate {
 
     /// Parses the date forms archives use. Returns `None` when the text holds no plausible year.
     pub fn parse(text: &str) -> Option<PartialDate> {
+        Self::parse_noting(text).map(|(date, _)| date)
+    }
+
+    /// As [`parse`](Self::parse), and whether the text gave a month or day that no calendar has (`2021-02-30`,
+    /// `2021-13`): only the year is kept then, which the reader reports. A zero month or day is how archives write
+    /// "unknown" (`2021-00-00`, `2021-03-00`), not an error.
+    pub fn parse_noting(text: &str) -> Option<(PartialDate, bool)> {
         let text = text.trim();
         if text.is_empty() {
             return None;
@@ -59,20 +66,20 @@ impl PartialDate {
         } else {
             Some(PartialDate::year(year))
         };
-        date.or(Some(PartialDate::year(year)))
+        Some(date.map_or((PartialDate::year(year), true), |date| (date, false)))
     }
 }
 
 fn checked(year: i32, month: Option<u32>, day: Option<u32>) -> Option<PartialDate> {
     let month = match month {
         Some(m) if (1..=12).contains(&m) => m as u8,
+        Some(0) | None => return Some(PartialDate::year(year)),
         Some(_) => return None,
-        None => return Some(PartialDate::year(year)),
     };
     let day = match day {
         Some(d) if d >= 1 && d <= days_in_month(year, month) as u32 => Some(d as u8),
+        Some(0) | None => None,
         Some(_) => return None,
-        None => None,
     };
     Some(PartialDate { year, month: Some(month), day })
 }
@@ -173,10 +180,18 @@ mod tests {
         assert_eq!(p(""), None);
         assert_eq!(p("n.d."), None);
         assert_eq!(p("99-129"), None);
-        // An impossible month or day still leaves the year.
+        // An impossible month or day still leaves the year, and is noted; a zero one means unknown.
+        let noted = |s: &str| PartialDate::parse_noting(s).map(|(_, noted)| noted);
         assert_eq!(p("2021-13-40"), Some(PartialDate::year(2021)));
         assert_eq!(p("2021-02-30"), Some(PartialDate::year(2021)));
+        assert_eq!((noted("2021-13-40"), noted("2021-02-30")), (Some(true), Some(true)));
         assert_eq!(p("2020-02-29"), Some(PartialDate::ymd(2020, 2, 29)));
+        assert_eq!(p("2021-00-00"), Some(PartialDate::year(2021)));
+        assert_eq!(p("2021-03-00"), Some(PartialDate { year: 2021, month: Some(3), day: None }));
+        assert_eq!(
+            (noted("2021-00-00"), noted("2021-03-00"), noted("2021-03-05")),
+            (Some(false), Some(false), Some(false))
+        );
     }
 
     #[test]

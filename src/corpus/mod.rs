@@ -151,8 +151,16 @@ impl Corpus {
             bail!("no record files (.csv, .tsv, .jsonl, .txt) found in {}", display_paths(paths));
         }
         let mut seen = SeenIds::default();
+        let mut odd_dates = Vec::new();
         for (path, format) in files {
-            corpus.read_file(&path, format, opts, &mut seen)?;
+            corpus.read_file(&path, format, opts, &mut seen, &mut odd_dates)?;
+        }
+        if !odd_dates.is_empty() {
+            corpus.warnings.push(format!(
+                "{} record(s) have a date whose month or day no calendar has; only its year is used (e.g. {})",
+                odd_dates.len(),
+                odd_dates[..odd_dates.len().min(5)].join(", ")
+            ));
         }
         let empty: Vec<&str> = corpus.records.iter().filter(|r| r.is_empty_text()).map(|r| r.id.as_str()).collect();
         if !empty.is_empty() {
@@ -166,7 +174,14 @@ impl Corpus {
         Ok(corpus)
     }
 
-    fn read_file(&mut self, path: &Path, format: Format, opts: &ReadOptions, seen: &mut SeenIds) -> Result<()> {
+    fn read_file(
+        &mut self,
+        path: &Path,
+        format: Format,
+        opts: &ReadOptions,
+        seen: &mut SeenIds,
+        odd_dates: &mut Vec<String>,
+    ) -> Result<()> {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let first = self.records.len();
         // Records go straight into `records` (collected apart and moved over, each was moved twice more, through two
@@ -183,9 +198,9 @@ impl Corpus {
                     Err(e) => failed.push((records.len() - first, e)),
                 };
                 match format {
-                    Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut sink),
-                    Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut sink),
-                    Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut sink),
+                    Format::Csv => table::read_delimited(path, &bytes, b',', opts, &mut sink, odd_dates),
+                    Format::Tsv => table::read_delimited(path, &bytes, b'\t', opts, &mut sink, odd_dates),
+                    Format::Jsonl => table::read_jsonl(path, &bytes, opts, &mut sink, odd_dates),
                     Format::Text => {
                         sink(page::read_text_file(path, &bytes));
                         Ok(())

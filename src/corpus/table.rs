@@ -69,13 +69,15 @@ impl ColumnMap {
         Ok(ColumnMap { text, id, title, date, label, others })
     }
 
-    /// Builds the record of one row; `get(i)` is the value of column `i` (None when a JSONL row lacks it).
+    /// Builds the record of one row; `get(i)` is the value of column `i` (None when a JSONL row lacks it). A date
+    /// with a month or day that no calendar has is kept as its year, and noted in `odd_dates` (`file:line "text"`).
     fn record<'a>(
         &self,
         names: &[String],
         get: impl Fn(usize) -> Option<&'a str>,
         origin: Origin,
         fallback_id: impl FnOnce() -> String,
+        odd_dates: &mut Vec<String>,
     ) -> Result<Record, RecordError> {
         let fail = |message: String| RecordError { origin: origin.clone(), message, raw: String::new() };
         let mut parts = Vec::with_capacity(self.text.len());
@@ -93,8 +95,13 @@ impl ColumnMap {
         };
         let date = match self.date.and_then(&get).map(str::trim) {
             None | Some("") => None,
-            Some(v) => match PartialDate::parse(v) {
-                Some(d) => Some(d),
+            Some(v) => match PartialDate::parse_noting(v) {
+                Some((d, odd)) => {
+                    if odd {
+                        odd_dates.push(format!("{origin} {v:?}"));
+                    }
+                    Some(d)
+                }
                 None => {
                     return Err(fail(format!(
                         "the date {:?} in column {:?} holds no year",
@@ -199,6 +206,7 @@ pub(super) fn read_delimited(
     delimiter: u8,
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Result<Record, RecordError>),
+    odd_dates: &mut Vec<String>,
 ) -> Result<()> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(bytes);
@@ -255,7 +263,13 @@ pub(super) fn read_delimited(
                 let result = match bad.or(unclosed) {
                     Some(message) => Err(RecordError { origin, message, raw: raw() }),
                     None => map
-                        .record(&names, |i| fields.get(i).copied(), origin, || format!("{stem}:{row_number}"))
+                        .record(
+                            &names,
+                            |i| fields.get(i).copied(),
+                            origin,
+                            || format!("{stem}:{row_number}"),
+                            odd_dates,
+                        )
                         .map_err(|e| RecordError { raw: raw(), ..e }),
                 };
                 sink(result);
@@ -320,6 +334,7 @@ pub(super) fn read_jsonl(
     bytes: &[u8],
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Result<Record, RecordError>),
+    odd_dates: &mut Vec<String>,
 ) -> Result<()> {
     let stem = file_stem(path);
     let file: Arc<Path> = Arc::from(path);
@@ -370,6 +385,7 @@ pub(super) fn read_jsonl(
                     |i| values.get(i).map(String::as_str),
                     origin.clone(),
                     || format!("{stem}:{row_number}"),
+                    odd_dates,
                 )
             })
             .map_err(|e| RecordError { raw: raw.clone(), ..e });
