@@ -46,6 +46,14 @@ fn bad_json_line() {
     assert!(e.contains("news.jsonl:2") && e.contains("not valid JSON"), "{e}");
     let p = write(dir.path(), "list.jsonl", b"[1, 2]\n");
     assert!(error_of(&p, &ReadOptions::default()).contains("list.jsonl:1: the line is JSON but not an object"));
+    // An object as the text would have its keys read as words; a list of strings is paragraphs.
+    let p = write(
+        dir.path(),
+        "obj.jsonl",
+        b"{\"id\": \"a\", \"text\": [\"one\", \"two\"]}\n{\"id\": \"b\", \"text\": {\"en\": \"x\"}}\n",
+    );
+    let e = error_of(&p, &ReadOptions::default());
+    assert!(e.contains("obj.jsonl:2") && e.contains("the text field \"text\" holds a JSON object"), "{e}");
 }
 
 #[test]

@@ -380,6 +380,10 @@ pub(super) fn read_jsonl(
         let result = ColumnMap::new(&names, opts, path)
             .map_err(|e| fail(e.to_string().replace(&format!("{}: ", path.display()), "")))
             .and_then(|map| {
+                // An object is no text: its keys would be read as words.
+                if let Some(&i) = map.text.iter().find(|&&i| object.values().nth(i).is_some_and(|v| v.is_object())) {
+                    return Err(fail(format!("the text field {:?} holds a JSON object, not text", names[i])));
+                }
                 map.record(
                     &names,
                     |i| values.get(i).map(String::as_str),
