@@ -228,12 +228,17 @@ fn skip_bad_records_sets_rows_aside() {
 #[test]
 fn every_command_names_the_records_it_sets_aside() {
     let dir = tempfile::tempdir().unwrap();
-    let input = write(dir.path(), "dates.csv", b"id,date,text\na,2019,alliance\nb,sometime,treaty\nc,2020,treaty\n");
+    let input = write(
+        dir.path(),
+        "dates.csv",
+        b"id,date,label,text\na,2019,x,alliance treaty\nb,sometime,y,treaty\nc,2020,y,missile launch\nd,2021,x,alliance\n",
+    );
     let input = input.to_str().unwrap();
-    let out = dir.path().join("v");
+    let (out, evaluated) = (dir.path().join("v"), dir.path().join("e"));
     let tokens = dir.path().join("tokens.jsonl");
     for args in [
         vec!["vectorize", "--input", input, "--out", out.to_str().unwrap()],
+        vec!["eval", "--input", input, "--out", evaluated.to_str().unwrap(), "--k", "2"],
         vec!["tokens", "--input", input, "--out", tokens.to_str().unwrap()],
     ] {
         let run = hanmi(&[&args[..], &["--skip-bad-records"]].concat());
@@ -241,7 +246,9 @@ fn every_command_names_the_records_it_sets_aside() {
         let msg = stderr(&run);
         assert!(msg.contains("1 bad record(s) set aside") && msg.contains("dates.csv:3"), "{args:?}: {msg}");
     }
-    let rejected = fs::read_to_string(out.join("rejected.csv")).unwrap();
-    assert!(rejected.lines().nth(1).is_some_and(|l| l.contains(",3,") && l.contains("sometime")), "{rejected}");
-    assert_eq!(fs::read_to_string(&tokens).unwrap().lines().count(), 2);
+    for folder in [out, evaluated] {
+        let rejected = fs::read_to_string(folder.join("rejected.csv")).unwrap();
+        assert!(rejected.lines().nth(1).is_some_and(|l| l.contains(",3,") && l.contains("sometime")), "{rejected}");
+    }
+    assert_eq!(fs::read_to_string(&tokens).unwrap().lines().count(), 3);
 }

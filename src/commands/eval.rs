@@ -63,6 +63,7 @@ pub fn eval(opts: &EvalOptions) -> Result<()> {
         Ok(())
     })?;
     super::write_cluster_reports(&mut out, &corpus.records, &vectorized, &clustering)?;
+    report::write_rejected(&mut out, &corpus.rejected)?;
     let mut manifest = Manifest::new("eval", &config, &corpus);
     manifest.warnings.extend(warnings);
     manifest.warnings.extend(clustering.notes.iter().cloned());

@@ -90,9 +90,7 @@ pub fn run(opts: &RunOptions) -> Result<()> {
             seed: config.seed,
         },
     )?;
-    if !corpus.rejected.is_empty() {
-        report::write_rejected(&out.file("rejected.csv"), &corpus.rejected)?;
-    }
+    report::write_rejected(&mut out, &corpus.rejected)?;
     let mut files = out.written.clone();
     files.retain(|f| f != "documents.csv" && f != "terms.csv");
     files.extend(["documents.csv".to_string(), "terms.csv".to_string()]);

@@ -165,9 +165,7 @@ fn supervised(opts: &StanceOptions, train_path: &Path) -> Result<()> {
             Ok(())
         })?;
     }
-    if !corpus.rejected.is_empty() {
-        write_rejected(&out.file("rejected.csv"), &corpus.rejected)?;
-    }
+    write_rejected(&mut out, &corpus.rejected)?;
     let method = if opts.split_col.is_some() { "held-out split" } else { "stratified k-fold cross-validation" };
     let settings = serde_json::json!({
         "text": config.text,

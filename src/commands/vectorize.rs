@@ -44,9 +44,7 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     // none).
     let started = std::time::Instant::now();
     report::write_documents(&out.file("documents.csv"), &corpus.records, &[])?;
-    if !corpus.rejected.is_empty() {
-        report::write_rejected(&out.file("rejected.csv"), &corpus.rejected)?;
-    }
+    report::write_rejected(&mut out, &corpus.rejected)?;
     let mut write_seconds = started.elapsed().as_secs_f64();
     let params = saved.as_ref().map_or(&opts.params, |saved| &saved.model.params);
     let mut manifest =

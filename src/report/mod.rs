@@ -83,9 +83,12 @@ pub fn write_display(out: &mut String, value: impl std::fmt::Display) {
     write!(out, "{value}").expect("formatting into a String does not fail");
 }
 
-/// Writes `rejected.csv`: the rows `--skip-bad-records` set aside, with where and why.
-pub fn write_rejected(path: &Path, rejected: &[crate::corpus::Rejected]) -> Result<()> {
-    write_csv(path, &["file", "line", "error", "raw"], |w| {
+/// Writes `rejected.csv` into `out` when `--skip-bad-records` set rows aside: each with where and why.
+pub fn write_rejected(out: &mut ReportDir, rejected: &[crate::corpus::Rejected]) -> Result<()> {
+    if rejected.is_empty() {
+        return Ok(());
+    }
+    write_csv(&out.file("rejected.csv"), &["file", "line", "error", "raw"], |w| {
         for r in rejected {
             w.write_record([r.file.display().to_string(), r.line.to_string(), r.error.clone(), r.raw.clone()])?;
         }
