@@ -40,8 +40,8 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     let mut corpus = timings.time("read", || opts.common.read(&opts.inputs))?;
     let analyzer = Analyzer::new(&config.text)?;
     let mut out = ReportDir::create(&opts.out)?;
-    // documents.csv and the manifest first, while the records still hold their text (both say which records have
-    // none).
+    // documents.csv written and the manifest's counts taken first, while the records still hold their text (both
+    // say which records have none).
     let started = std::time::Instant::now();
     report::write_documents(&out.file("documents.csv"), &corpus.records, &[])?;
     report::write_rejected(&mut out, &corpus.rejected)?;
