@@ -64,10 +64,10 @@ fn sparse_t_times(a: &CsMat<f64>, m: &Array2<f64>) -> Array2<f64> {
 }
 
 /// An orthonormal basis of the columns of `y` (tall: records or terms × sketch width). By Cholesky QR, twice
-/// (CholeskyQR2, Yamamoto et al. 2015): its work is two matrix products, which ndarray does as blocked GEMM, where
-/// linfa-linalg's Householder QR reflects a column at a time (the terms-side sketch of the UN speeches, 87,825 ×
-/// 110, made Householder QR 93% of `hanmi run`: 110 s for 371 records). Householder QR remains the fallback for
-/// columns too close to dependent for Cholesky to give an orthonormal basis.
+/// (CholeskyQR2, Yamamoto et al. 2015), then checked: its work is matrix products, which ndarray does as blocked
+/// GEMM, where linfa-linalg's Householder QR reflects a column at a time (on the UN speeches' sketches, the
+/// terms-side one 87,825 × 110, Householder QR was 93% of `hanmi run`: 110 s for 371 records). Householder QR
+/// remains the fallback for columns too close to dependent for Cholesky to give an orthonormal basis.
 fn orthonormal(y: &Array2<f64>) -> Result<Array2<f64>> {
     if let Some(q) = cholesky_qr(y).and_then(|q| cholesky_qr(&q)) {
         let gram = q.t().dot(&q);
