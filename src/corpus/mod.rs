@@ -132,6 +132,15 @@ impl Format {
     }
 }
 
+/// A warning that `records` (ids or places), if there are any, `have` something: how many, and the first five.
+fn warn_about(warnings: &mut Vec<String>, records: &[impl AsRef<str>], have: &str) {
+    if records.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = records.iter().take(5).map(AsRef::as_ref).collect();
+    warnings.push(format!("{} record(s) {have} (e.g. {})", records.len(), shown.join(", ")));
+}
+
 impl Corpus {
     /// Reads every input: files by their extension, folders recursively in sorted path order.
     pub fn read(paths: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
@@ -155,22 +164,10 @@ impl Corpus {
         for (path, format) in files {
             corpus.read_file(&path, format, opts, &mut seen, &mut odd_dates)?;
         }
-        if !odd_dates.is_empty() {
-            corpus.warnings.push(format!(
-                "{} record(s) have a date whose month or day no calendar has; only its year is used (e.g. {})",
-                odd_dates.len(),
-                odd_dates[..odd_dates.len().min(5)].join(", ")
-            ));
-        }
+        let warnings = &mut corpus.warnings;
+        warn_about(warnings, &odd_dates, "have a date whose month or day no calendar has; only its year is used");
         let empty: Vec<&str> = corpus.records.iter().filter(|r| r.is_empty_text()).map(|r| r.id.as_str()).collect();
-        if !empty.is_empty() {
-            let shown: Vec<&str> = empty.iter().take(5).copied().collect();
-            corpus.warnings.push(format!(
-                "{} record(s) have empty text and are kept without features (e.g. {})",
-                empty.len(),
-                shown.join(", ")
-            ));
-        }
+        warn_about(warnings, &empty, "have empty text and are kept without features");
         Ok(corpus)
     }
 
