@@ -175,6 +175,21 @@ fn a_date_no_calendar_has_keeps_its_year_and_is_named() {
     assert!(warning.contains("dates.csv:2 \"2019-02-30\"") && warning.contains("dates.csv:3 \"2019-13\""), "{warning}");
 }
 
+/// A row set aside after its date was read (here a duplicate id) is in rejected.csv; the odd-date warning names only
+/// the records the run keeps.
+#[test]
+fn a_rejected_row_is_not_named_for_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "dup.csv", b"id,date,text\na,2019-02-30,x\na,2019-04-31,y\nb,2020-01-01,z\n");
+    let opts = ReadOptions { skip_bad_records: true, ..ReadOptions::default() };
+    let c = Corpus::read(&[p], &opts).unwrap();
+    assert_eq!((c.records.len(), c.rejected.len()), (2, 1));
+    assert_eq!(c.rejected[0].line, 3);
+    let warning = c.warnings.iter().find(|w| w.contains("no calendar has")).expect("a warning");
+    assert!(warning.starts_with("1 record(s)") && warning.contains("dup.csv:2 \"2019-02-30\""), "{warning}");
+    assert!(!warning.contains("2019-04-31"), "{warning}");
+}
+
 #[test]
 fn empty_text_is_kept_and_flagged() {
     let dir = tempfile::tempdir().unwrap();

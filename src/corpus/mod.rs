@@ -11,6 +11,7 @@ mod page;
 mod record;
 mod table;
 
+use std::collections::HashSet;
 use std::fs;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
@@ -164,6 +165,14 @@ impl Corpus {
         for (path, format) in files {
             corpus.read_file(&path, format, opts, &mut seen, &mut odd_dates)?;
         }
+        // A row set aside after its date was read (a duplicate id, a bad field after the date) is named in
+        // rejected.csv, not here: the warning is about the records the run uses.
+        let rejected: HashSet<(&Path, u64)> = corpus.rejected.iter().map(|r| (r.file.as_path(), r.line)).collect();
+        let odd_dates: Vec<&str> = odd_dates
+            .iter()
+            .filter(|(origin, _)| !rejected.contains(&(&*origin.file, origin.line)))
+            .map(|(_, place)| place.as_str())
+            .collect();
         let warnings = &mut corpus.warnings;
         warn_about(warnings, &odd_dates, "have a date whose month or day no calendar has; only its year is used");
         let empty: Vec<&str> = corpus.records.iter().filter(|r| r.is_empty_text()).map(|r| r.id.as_str()).collect();
@@ -177,7 +186,7 @@ impl Corpus {
         format: Format,
         opts: &ReadOptions,
         seen: &mut SeenIds,
-        odd_dates: &mut Vec<String>,
+        odd_dates: &mut Vec<(Origin, String)>,
     ) -> Result<()> {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let first = self.records.len();

@@ -70,14 +70,15 @@ impl ColumnMap {
     }
 
     /// Builds the record of one row; `get(i)` is the value of column `i` (None when a JSONL row lacks it). A date
-    /// with a month or day that no calendar has is kept as its year, and noted in `odd_dates` (`file:line "text"`).
+    /// with a month or day that no calendar has is kept as its year, and noted in `odd_dates` with its place
+    /// (`file:line "text"`).
     fn record<'a>(
         &self,
         names: &[String],
         get: impl Fn(usize) -> Option<&'a str>,
         origin: Origin,
         fallback_id: impl FnOnce() -> String,
-        odd_dates: &mut Vec<String>,
+        odd_dates: &mut Vec<(Origin, String)>,
     ) -> Result<Record, RecordError> {
         let fail = |message: String| RecordError { origin: origin.clone(), message, raw: String::new() };
         let mut parts = Vec::with_capacity(self.text.len());
@@ -98,7 +99,7 @@ impl ColumnMap {
             Some(v) => match PartialDate::parse_noting(v) {
                 Some((d, odd)) => {
                     if odd {
-                        odd_dates.push(format!("{origin} {v:?}"));
+                        odd_dates.push((origin.clone(), format!("{origin} {v:?}")));
                     }
                     Some(d)
                 }
@@ -206,7 +207,7 @@ pub(super) fn read_delimited(
     delimiter: u8,
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Result<Record, RecordError>),
-    odd_dates: &mut Vec<String>,
+    odd_dates: &mut Vec<(Origin, String)>,
 ) -> Result<()> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(bytes);
@@ -334,7 +335,7 @@ pub(super) fn read_jsonl(
     bytes: &[u8],
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Result<Record, RecordError>),
-    odd_dates: &mut Vec<String>,
+    odd_dates: &mut Vec<(Origin, String)>,
 ) -> Result<()> {
     let stem = file_stem(path);
     let file: Arc<Path> = Arc::from(path);
