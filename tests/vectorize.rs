@@ -76,6 +76,37 @@ fn the_manifest_counts_the_records_without_text() {
     assert_eq!((manifest["records"].as_u64(), manifest["records_empty_text"].as_u64()), (Some(3), Some(1)));
 }
 
+/// `--max-df 1` and `--min-df 1.0` keep scikit-learn's meanings (one record; every record), which leave few terms or
+/// none: each is said on standard error and in the manifest, `1.0` and `1` are not.
+#[test]
+fn df_bounds_read_the_other_way_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("three.csv");
+    std::fs::write(&input, "id,text\na,The alliance held firm.\nb,The alliance was tested.\nc,Sanctions held.\n")
+        .unwrap();
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let args = [&["vectorize", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()][..], extra];
+        hanmi(&args.concat())
+    };
+    let one = run(&["--max-df", "1"]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    assert!(stderr(&one).contains("warning: max_df 1 is a count"), "{}", stderr(&one));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("max_df 1 is")));
+    // `allianc` and `held` are in two records: dropped.
+    let vocab = std::fs::read_to_string(out.join("vocab.csv")).unwrap();
+    assert!(!vocab.contains("allianc") && vocab.contains("sanction"), "{vocab}");
+    let all = run(&["--max-df", "1.0", "--min-df", "1"]);
+    assert!(all.status.success() && !stderr(&all).contains("warning"), "{}", stderr(&all));
+    // No term is in all three records: the error follows the warning that explains it.
+    let every = run(&["--min-df", "1.0"]);
+    let said = stderr(&every);
+    assert!(!every.status.success(), "{said}");
+    assert!(said.contains("warning: min_df 1.0 is a share") && said.contains("no terms remain"), "{said}");
+}
+
 /// A model fitted on the whole demo corpus and applied to its English half gives the same rows.
 #[test]
 fn a_saved_model_applied_to_records_gives_the_fitted_rows() {

@@ -126,6 +126,15 @@ impl Filter {
     }
 }
 
+/// Warnings about the options themselves: said on standard error before the work starts, where the user is looking,
+/// and kept for the manifest.
+pub fn warn_now(warnings: &mut Vec<String>, new: Vec<String>) {
+    for w in new {
+        eprintln!("hanmi: warning: {w}");
+        warnings.push(w);
+    }
+}
+
 /// Reads every record's text through the analyzer (with the cluster stage's feature options) and fits the TF-IDF
 /// model with the run's options; returns the plain analyzer too, for theme names. A corpus
 /// too small for the document-frequency bounds (two records cannot hold a term in 2 records and in at most
@@ -145,6 +154,7 @@ pub fn analyze_and_vectorize(
         korean_bigrams: config.cluster.korean_bigrams,
         ..config.text.clone()
     })?;
+    warn_now(warnings, config.vectorize.warnings());
     let texts: Vec<&str> = corpus.records.iter().map(|r| r.text.as_str()).collect();
     let counts = timings.time("analyze", || crate::vectorize::count(&features, &texts));
     let vectorized = timings.time("vectorize", || match crate::vectorize::fit(&counts, &config.vectorize) {

@@ -49,6 +49,7 @@ pub fn vectorize(opts: &VectorizeOptions) -> Result<()> {
     let params = saved.as_ref().map_or(&opts.params, |saved| &saved.model.params);
     let mut manifest =
         Manifest::new("vectorize", &serde_json::json!({ "text": config.text, "vectorize": params }), &corpus);
+    super::warn_now(&mut manifest.warnings, params.warnings());
     // The raw text is not kept once it is counted: only the counts go on.
     let texts: Vec<String> = corpus.records.iter_mut().map(|r| std::mem::take(&mut r.text)).collect();
     let counted = timings.time("analyze", || vectorize::count_shares(&analyzer, &texts));

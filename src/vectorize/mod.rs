@@ -68,6 +68,28 @@ impl TfidfParams {
     pub fn for_clustering() -> TfidfParams {
         TfidfParams { min_df: DfBound::Count(2), max_df: DfBound::Share(0.5), ..TfidfParams::default() }
     }
+
+    /// The bounds that keep scikit-learn's meaning but were probably meant the other way: `max_df 1` is one
+    /// record, not all of them, and `min_df 1.0` every record, not one. Each leaves few terms, or none, without
+    /// an error.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.max_df == DfBound::Count(1) {
+            warnings.push(
+                "max_df 1 is a count: only terms found in a single record are kept (scikit-learn's meaning); \
+                 1.0 sets no upper bound"
+                    .to_string(),
+            );
+        }
+        if self.min_df == DfBound::Share(1.0) {
+            warnings.push(
+                "min_df 1.0 is a share: only terms found in every record are kept (scikit-learn's meaning); \
+                 1 sets no lower bound"
+                    .to_string(),
+            );
+        }
+        warnings
+    }
 }
 
 impl Default for TfidfParams {
