@@ -191,10 +191,12 @@ struct VectorizeArgs {
     inputs: Vec<PathBuf>,
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Ignore terms in fewer documents than this: a whole number is a count, a fraction a share.
+    /// Keep terms found in at least this many documents: a whole number is a count, a number with a point a
+    /// share (1.0 = every document).
     #[arg(long, value_name = "X", default_value = "1", value_parser = parse_df)]
     min_df: DfBound,
-    /// Ignore terms in more documents than this: a whole number is a count, a fraction a share.
+    /// Keep terms found in at most this many documents: a whole number is a count (1 = a single document), a
+    /// number with a point a share.
     #[arg(long, value_name = "X", default_value = "1.0", value_parser = parse_df)]
     max_df: DfBound,
     /// Keep only the N most frequent terms.
