@@ -268,13 +268,14 @@ struct StanceArgs {
     common: CommonArgs,
 }
 
-/// `5` is a count, `0.5` or `5.0` a share, as scikit-learn reads min_df and max_df.
+/// `1,2`: the smallest and largest n of word n-grams, as scikit-learn's `ngram_range`.
 fn parse_range(s: &str) -> Result<(usize, usize), String> {
     let (a, b) = s.split_once(',').ok_or_else(|| format!("{s:?}: expected MIN,MAX such as 1,2"))?;
     let parse = |x: &str| x.trim().parse::<usize>().map_err(|_| format!("{s:?}: expected MIN,MAX such as 1,2"));
     Ok((parse(a)?, parse(b)?))
 }
 
+/// `5` is a count, `0.5` or `1.0` a share, as scikit-learn reads min_df and max_df (a share above 1 is an error).
 fn parse_df(s: &str) -> Result<DfBound, String> {
     if s.contains('.') {
         match s.parse::<f64>() {
