@@ -15,6 +15,12 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// The corpus of one file `name` holding `bytes`, read with `opts` from a temporary folder.
+fn read_one(name: &str, bytes: &[u8], opts: &ReadOptions) -> Corpus {
+    let dir = tempfile::tempdir().unwrap();
+    Corpus::read(&[write(dir.path(), name, bytes)], opts).unwrap()
+}
+
 fn error_of(path: &Path, opts: &ReadOptions) -> String {
     match Corpus::read(&[path.to_path_buf()], opts) {
         Ok(c) => panic!("{} read without error: {} records", path.display(), c.records.len()),
@@ -152,7 +158,7 @@ fn an_unclosed_quote_is_an_error_at_its_row() {
         ("doubled.csv", b"id,text\r\na,\"a \"\"quoted\"\" word\"\r\n"),
         ("inch.csv", b"id,text\na,a 5\" screen"),
     ] {
-        let c = Corpus::read(&[write(dir.path(), name, bytes)], &ReadOptions::default()).unwrap();
+        let c = read_one(name, bytes, &ReadOptions::default());
         assert_eq!(c.records.len(), 1, "{name}");
     }
 }
@@ -161,13 +167,11 @@ fn an_unclosed_quote_is_an_error_at_its_row() {
 /// off by the months the year spans. A zero month or day is the archives' "unknown", not an error.
 #[test]
 fn a_date_no_calendar_has_keeps_its_year_and_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
-        dir.path(),
+    let c = read_one(
         "dates.csv",
         b"id,date,text\na,2019-02-30,x\nb,2019-13,x\nc,2019-00-00,x\nd,2019-03-00,x\ne,2019-03-05,x\n",
+        &ReadOptions::default(),
     );
-    let c = Corpus::read(&[p], &ReadOptions::default()).unwrap();
     let dates: Vec<String> = c.records.iter().map(|r| r.date.unwrap().to_string()).collect();
     assert_eq!(dates, ["2019", "2019", "2019", "2019-03", "2019-03-05"]);
     let warning = c.warnings.iter().find(|w| w.contains("no calendar has")).expect("a warning");
@@ -179,10 +183,8 @@ fn a_date_no_calendar_has_keeps_its_year_and_is_named() {
 /// the records the run keeps.
 #[test]
 fn a_rejected_row_is_not_named_for_its_date() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "dup.csv", b"id,date,text\na,2019-02-30,x\na,2019-04-31,y\nb,2020-01-01,z\n");
     let opts = ReadOptions { skip_bad_records: true, ..ReadOptions::default() };
-    let c = Corpus::read(&[p], &opts).unwrap();
+    let c = read_one("dup.csv", b"id,date,text\na,2019-02-30,x\na,2019-04-31,y\nb,2020-01-01,z\n", &opts);
     assert_eq!((c.records.len(), c.rejected.len()), (2, 1));
     assert_eq!(c.rejected[0].line, 3);
     let warning = c.warnings.iter().find(|w| w.contains("no calendar has")).expect("a warning");
@@ -192,9 +194,7 @@ fn a_rejected_row_is_not_named_for_its_date() {
 
 #[test]
 fn empty_text_is_kept_and_flagged() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "e.csv", b"id,text\na,\nb,Alliance\n");
-    let c = Corpus::read(&[p], &ReadOptions::default()).unwrap();
+    let c = read_one("e.csv", b"id,text\na,\nb,Alliance\n", &ReadOptions::default());
     assert_eq!(c.records.len(), 2);
     assert!(c.records[0].is_empty_text());
     assert!(c.warnings.iter().any(|w| w.contains("1 record(s) have empty text") && w.contains('a')));
