@@ -168,10 +168,10 @@ impl Corpus {
         // A row set aside after its date was read (a duplicate id, a bad field after the date) is named in
         // rejected.csv, not here: the warning is about the records the run uses.
         let rejected: HashSet<(&Path, u64)> = corpus.rejected.iter().map(|r| (r.file.as_path(), r.line)).collect();
-        let odd_dates: Vec<&str> = odd_dates
+        let odd_dates: Vec<String> = odd_dates
             .iter()
             .filter(|(origin, _)| !rejected.contains(&(&*origin.file, origin.line)))
-            .map(|(_, place)| place.as_str())
+            .map(|(origin, date)| format!("{origin} {date:?}"))
             .collect();
         let warnings = &mut corpus.warnings;
         warn_about(warnings, &odd_dates, "have a date whose month or day no calendar has; only its year is used");

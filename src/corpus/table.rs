@@ -70,8 +70,7 @@ impl ColumnMap {
     }
 
     /// Builds the record of one row; `get(i)` is the value of column `i` (None when a JSONL row lacks it). A date
-    /// with a month or day that no calendar has is kept as its year, and noted in `odd_dates` with its place
-    /// (`file:line "text"`).
+    /// with a month or day that no calendar has is kept as its year, and noted in `odd_dates` with its place.
     fn record<'a>(
         &self,
         names: &[String],
@@ -99,7 +98,7 @@ impl ColumnMap {
             Some(v) => match PartialDate::parse_noting(v) {
                 Some((d, odd)) => {
                     if odd {
-                        odd_dates.push((origin.clone(), format!("{origin} {v:?}")));
+                        odd_dates.push((origin.clone(), v.to_string()));
                     }
                     Some(d)
                 }
