@@ -12,6 +12,7 @@ use std::collections::HashSet;
 
 use super::{FastMap, FastSet};
 
+use anyhow::Context;
 use serde::Deserialize;
 
 /// The suffix and protected-noun lists, `data/builtin/korean.toml`.
@@ -55,7 +56,7 @@ enum After {
 struct Suffix {
     after: After,
     /// Syllables that must remain before the suffix.
-    min_stem: usize,
+    min_stem: u8,
 }
 
 /// Counted in syllables (Hangul syllables are 3 bytes in UTF-8, but stems are compared in chars).
@@ -105,10 +106,8 @@ impl SyllableFilter {
 /// The suffix rules, built once: every suffix with the conditions under which it may be cut.
 #[derive(Debug)]
 pub struct KoreanStemmer {
-    suffixes: FastMap<String, Suffix>,
-    longest: usize,
-    /// The first characters of the suffixes.
-    suffix_starts: SyllableFilter,
+    /// The suffixes, and the stop words where they are dropped, read from a word's end.
+    ends: Ends,
     protected: FastSet<String>,
     longest_protected: usize,
     /// The first and the last characters of the protected nouns.
@@ -120,10 +119,9 @@ pub struct KoreanStemmer {
 
 impl KoreanStemmer {
     pub fn new(stopwords: HashSet<String>, drop_stopwords: bool, strip_jeok: bool) -> anyhow::Result<KoreanStemmer> {
-        use anyhow::Context;
         let rules: Rules = toml::from_str(BUILTIN_RULES).context("data/builtin/korean.toml")?;
         let mut suffixes = FastMap::default();
-        let mut add = |s: String, after: After, min_stem: usize| {
+        let mut add = |s: String, after: After, min_stem: u8| {
             suffixes.entry(s).or_insert(Suffix { after, min_stem });
         };
         for p in &rules.case_particles {
@@ -170,14 +168,12 @@ impl KoreanStemmer {
                 suffixes.insert(s.to_string(), Suffix { after: After::Any, min_stem: 2 });
             }
         }
-        let longest = suffixes.keys().map(|s| syllables(s)).max().unwrap_or(0);
         let first = |s: &String| s.chars().next();
+        let dropped = if drop_stopwords { stopwords.iter().map(String::as_str).collect() } else { Vec::new() };
         Ok(KoreanStemmer {
-            suffix_starts: SyllableFilter::of(suffixes.keys().filter_map(first)),
+            ends: Ends::new(&suffixes, &dropped)?,
             protected_starts: SyllableFilter::of(rules.protected.iter().filter_map(first)),
             protected_ends: SyllableFilter::of(rules.protected.iter().filter_map(|p| p.chars().next_back())),
-            suffixes,
-            longest,
             longest_protected: rules.protected.iter().map(|p| syllables(p)).max().unwrap_or(1),
             protected: rules.protected.into_iter().collect(),
             stopwords: stopwords.into_iter().collect(),
@@ -187,75 +183,87 @@ impl KoreanStemmer {
 
     /// The stem of a run of Hangul, or `None` when it is a stop word or nothing is left.
     pub fn stem<'w>(&self, word: &'w str) -> Option<&'w str> {
-        if self.is_stopword(word) {
-            return None;
+        // Most words end in a syllable no suffix or stop word ends in (46% of YNAT's tokens do): they are their
+        // own stem, told by one bit.
+        if !self.ends.last.may_contain(word.chars().next_back()?) {
+            return Some(word);
         }
-        let stem = self.strip(word);
-        if stem.is_empty() || self.is_stopword(stem) {
-            return None;
+        let bytes = word.as_bytes();
+        let n = bytes.len() / 3;
+        // Valid UTF-8 whose every third byte, from the first, starts a three-byte character is all three-byte
+        // characters (as every Hangul one is): character k starts at byte 3k, and is decoded without a branch.
+        if bytes.len() % 3 == 0 && n <= WORD_ON_STACK && bytes.iter().step_by(3).all(|&b| b & 0xF0 == 0xE0) {
+            let mut chars = ['\0'; WORD_ON_STACK];
+            for (c, b) in chars.iter_mut().zip(bytes.chunks_exact(3)) {
+                let code = u32::from(b[0] & 0x0F) << 12 | u32::from(b[1] & 0x3F) << 6 | u32::from(b[2] & 0x3F);
+                *c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+            }
+            return self.stem_of(word, &chars[..n], |k| 3 * k);
         }
-        Some(stem)
+        let chars: Vec<char> = word.chars().collect();
+        let starts: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
+        self.stem_of(word, &chars, |k| starts[k])
     }
 
     pub fn is_stopword(&self, word: &str) -> bool {
         self.drop_stopwords && self.stopwords.contains(word)
     }
 
-    /// Cuts the longest suffix whose conditions hold and that does not fall inside a protected noun
-    /// (한반도의 → 한반도, never 한반).
-    fn strip<'w>(&self, word: &'w str) -> &'w str {
-        let n = syllables(word);
-        if word.len() == 3 * n {
-            // Hangul runs are all three-byte characters: char k starts at byte 3k, no table needed.
-            self.strip_at(word, n, |k| 3 * k)
-        } else {
-            let starts: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
-            self.strip_at(word, n, |k| starts[k])
+    /// `stem` of `word`, whose characters are `chars`, character `k` starting at byte `at(k)` (`at(n)`: the end).
+    fn stem_of<'w>(&self, word: &'w str, chars: &[char], at: impl Fn(usize) -> usize) -> Option<&'w str> {
+        let ends = self.ends.read(chars);
+        if ends.stopword {
+            return None;
         }
+        let cut = self.cut(word, chars, &at, &ends);
+        if cut == 0 {
+            return None;
+        }
+        let stem = &word[..at(cut)];
+        // A word left whole was not a stop word; a stem may be one.
+        if cut < chars.len() && self.is_stopword(stem) {
+            return None;
+        }
+        Some(stem)
     }
 
-    /// `strip` over a word of `n` characters where character `k` starts at byte `at(k)` (`at(n)` is the end).
-    fn strip_at<'w>(&self, word: &'w str, n: usize, at: impl Fn(usize) -> usize) -> &'w str {
-        let char_at = |k: usize| word[at(k)..].chars().next().expect("k < n");
+    /// Where the stem ends, in characters: before the longest suffix whose conditions hold and that does not fall
+    /// inside a protected noun (한반도의 → 한반도, never 한반); the word's length where none does.
+    fn cut(&self, word: &str, chars: &[char], at: impl Fn(usize) -> usize, ends: &WordEnds) -> usize {
+        let n = chars.len();
+        // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
+        let ism = |s: usize| chars[s] == '주' && s >= 2;
+        let may_start = |s: usize| ism(s) || self.protected_starts.may_contain(chars[s]);
         let is_protected = |s: usize, e: usize| {
-            let piece = &word[at(s)..at(e)];
-            // -ism (민주주의, 다자주의) but not a place + 의 (광주의, 호주의).
-            (piece == "주의" && s >= 2)
-                || (self.protected_starts.may_contain(char_at(s))
-                    && self.protected_ends.may_contain(char_at(e - 1))
-                    && self.protected.contains(piece))
-        };
-        // The suffix rule for what follows character `k`, if any.
-        let suffix_at = |k: usize| {
-            if self.suffix_starts.may_contain(char_at(k)) {
-                self.suffixes.get(&word[at(k)..])
-            } else {
-                None
-            }
+            (e == s + 2 && ism(s) && chars[s + 1] == '의')
+                || (self.protected_starts.may_contain(chars[s])
+                    && self.protected_ends.may_contain(chars[e - 1])
+                    && self.protected.contains(&word[at(s)..at(e)]))
         };
         // A cut before syllable `cut` is refused when it splits a protected noun that the word could end with
         // (nothing, or a suffix, after it: 한반도|의), unless a longer protected noun ends right at the cut
         // (고속도로|의 is not split by 속도). 자동차이고 stays cuttable: 차이 is followed by 고, not a suffix.
         let inside_protected = |cut: usize| {
-            let lo = cut.saturating_sub(self.longest_protected);
             // The longest protected noun ending at the cut, and the longest one the cut would split.
-            let ending = (lo..cut).filter(|&s| is_protected(s, cut)).map(|s| cut - s).max().unwrap_or(0);
-            let split = (lo..cut)
-                .flat_map(|s| (cut + 1..=(s + self.longest_protected).min(n)).map(move |e| (s, e)))
-                .filter(|&(s, e)| is_protected(s, e) && (e == n || suffix_at(e).is_some()))
-                .map(|(s, e)| e - s)
-                .max()
-                .unwrap_or(0);
+            let (mut ending, mut split) = (0, 0);
+            for s in (cut.saturating_sub(self.longest_protected)..cut).filter(|&s| may_start(s)) {
+                if is_protected(s, cut) {
+                    ending = ending.max(cut - s);
+                }
+                for e in cut + 1..=(s + self.longest_protected).min(n) {
+                    if (e == n || ends.suffix_from(n, e)) && is_protected(s, e) {
+                        split = split.max(e - s);
+                    }
+                }
+            }
             split > ending
         };
-        for len in (1..=self.longest.min(n.saturating_sub(1))).rev() {
-            let cut = n - len;
-            let byte = at(cut);
-            let Some(rule) = suffix_at(cut) else { continue };
-            if cut < rule.min_stem || inside_protected(cut) {
+        // The longest suffix first.
+        for (cut, rule) in ends.suffixes(n) {
+            if cut < usize::from(rule.min_stem) || inside_protected(cut) {
                 continue;
             }
-            let Some(before) = word[at(cut - 1)..byte].chars().next() else { continue };
+            let before = chars[cut - 1];
             let ok = match (rule.after, final_consonant(before)) {
                 (After::Any, _) => true,
                 (After::Jeok, _) => before == '적',
@@ -265,15 +273,150 @@ impl KoreanStemmer {
                 (After::VowelOrRieul, Some((has, rieul))) => !has || rieul,
             };
             if ok {
-                return &word[..byte];
+                return cut;
             }
         }
-        word
+        n
+    }
+}
+
+/// Words of up to this many characters (every Korean word but a run of text without spaces) are stemmed without
+/// an allocation.
+const WORD_ON_STACK: usize = 32;
+
+/// The suffixes and the stop words, each reversed, in one trie: reading a word from its last character back, one
+/// step per character finds every suffix the word ends with and whether the whole word is a stop word. (A hash
+/// lookup of each ending of the word, tried longest first, and one of the word in the stop words cost three times
+/// as much; since Korean runs skip the word cache, this runs on every Korean token.)
+#[derive(Debug)]
+struct Ends {
+    /// The characters a suffix or a stop word ends with.
+    last: SyllableFilter,
+    /// The root's child for each Hangul syllable (0: none), found in one read.
+    root: Vec<u16>,
+    /// Node `k`'s children, sorted by character: `children[first[k]..first[k + 1]]`; the root is node 0.
+    first: Vec<u32>,
+    children: Vec<(char, u16)>,
+    /// The suffix that ends at each node, if any.
+    suffix: Vec<Option<Suffix>>,
+    /// Whether the characters that lead to each node, read backwards, are a whole stop word.
+    stopword: Vec<bool>,
+}
+
+/// The longest suffix is at most this many characters.
+const LONGEST_SUFFIX: usize = 16;
+
+/// What [`Ends::read`] found at the end of a word.
+#[derive(Debug)]
+struct WordEnds {
+    /// Bit `len - 1` for each suffix of `len` characters the word ends with and that leaves a stem.
+    found: u32,
+    /// The rules of those suffixes, by `len - 1`.
+    rules: [Suffix; LONGEST_SUFFIX],
+    stopword: bool,
+}
+
+impl WordEnds {
+    /// The suffix rules that apply, with their cuts, longest suffix first, in a word of `n` characters.
+    fn suffixes(&self, n: usize) -> impl Iterator<Item = (usize, Suffix)> + '_ {
+        let mut left = self.found;
+        std::iter::from_fn(move || {
+            let i = 31usize.checked_sub(left.leading_zeros() as usize)?;
+            left &= !(1 << i);
+            Some((n - i - 1, self.rules[i]))
+        })
+    }
+
+    /// Whether a suffix begins at character `k` of a word of `n` characters.
+    fn suffix_from(&self, n: usize, k: usize) -> bool {
+        self.found.checked_shr((n - k - 1) as u32).is_some_and(|bits| bits & 1 == 1)
+    }
+}
+
+impl Ends {
+    fn new(suffixes: &FastMap<String, Suffix>, stopwords: &[&str]) -> anyhow::Result<Ends> {
+        // Built as (node, character) → child, then laid out flat.
+        let mut edges: FastMap<(u16, char), u16> = FastMap::default();
+        let (mut suffix, mut stopword) = (vec![None], vec![false]);
+        let words =
+            suffixes.iter().map(|(s, &rule)| (s.as_str(), Some(rule))).chain(stopwords.iter().map(|&s| (s, None)));
+        for (s, rule) in words {
+            anyhow::ensure!(
+                rule.is_none() || syllables(s) <= LONGEST_SUFFIX,
+                "the Korean suffix {s} is longer than {LONGEST_SUFFIX}"
+            );
+            let mut node = 0;
+            for c in s.chars().rev() {
+                let next = u16::try_from(suffix.len()).context("too many Korean suffixes and stop words")?;
+                node = *edges.entry((node, c)).or_insert(next);
+                if node == next {
+                    suffix.push(None);
+                    stopword.push(false);
+                }
+            }
+            match rule {
+                Some(rule) => suffix[node as usize] = Some(rule),
+                None => stopword[node as usize] = true,
+            }
+        }
+        let mut edges: Vec<((u16, char), u16)> = edges.into_iter().collect();
+        edges.sort_unstable();
+        let mut first = vec![0u32; suffix.len() + 1];
+        edges.iter().for_each(|&((node, _), _)| first[node as usize + 1] += 1);
+        for k in 0..suffix.len() {
+            first[k + 1] += first[k];
+        }
+        let mut root = vec![0u16; SyllableFilter::SYLLABLES as usize];
+        for &((node, c), child) in &edges {
+            if let (0, Some(k)) = (node, SyllableFilter::index(c)) {
+                root[k] = child;
+            }
+        }
+        let endings = suffixes.keys().map(String::as_str).chain(stopwords.iter().copied());
+        Ok(Ends {
+            last: SyllableFilter::of(endings.filter_map(|s| s.chars().next_back())),
+            root,
+            first,
+            children: edges.into_iter().map(|((_, c), child)| (c, child)).collect(),
+            suffix,
+            stopword,
+        })
+    }
+
+    /// The child of `node` by character `c`, if any.
+    fn child(&self, node: u16, c: char) -> Option<u16> {
+        if node == 0 {
+            if let Some(k) = SyllableFilter::index(c) {
+                return Some(self.root[k]).filter(|&child| child != 0);
+            }
+        }
+        let children = &self.children[self.first[node as usize] as usize..self.first[node as usize + 1] as usize];
+        children.binary_search_by_key(&c, |&(c, _)| c).ok().map(|i| children[i].1)
+    }
+
+    fn read(&self, chars: &[char]) -> WordEnds {
+        let none = Suffix { after: After::Any, min_stem: 0 };
+        let mut ends = WordEnds { found: 0, rules: [none; LONGEST_SUFFIX], stopword: false };
+        let mut node = 0;
+        for (len, &c) in chars.iter().rev().enumerate() {
+            let Some(next) = self.child(node, c) else { break };
+            node = next;
+            if len + 1 < chars.len() {
+                // A suffix that leaves a stem of at least one character; at most LONGEST_SUFFIX deep.
+                if let Some(rule) = self.suffix[node as usize] {
+                    ends.found |= 1 << len;
+                    ends.rules[len] = rule;
+                }
+            } else {
+                ends.stopword = self.stopword[node as usize];
+            }
+        }
+        ends
     }
 }
 
 /// The phonological condition and the shortest stem for a case particle.
-fn particle_condition(p: &str) -> (After, usize) {
+fn particle_condition(p: &str) -> (After, u8) {
     let after = if p.starts_with('으') || ["이", "은", "을", "과", "아"].iter().any(|c| p.starts_with(c)) {
         After::Consonant
     } else if p.starts_with('로') {
@@ -285,7 +428,7 @@ fn particle_condition(p: &str) -> (After, usize) {
         After::Any
     };
     // Short particles that also end many nouns are cut only after two syllables (대가, 추가 keep their 가).
-    let min_stem = if ["도", "만", "나", "뿐", "가", "와", "과", "란", "서", "아", "야", "든", "면", "라", "대로"]
+    let min_stem: u8 = if ["도", "만", "나", "뿐", "가", "와", "과", "란", "서", "아", "야", "든", "면", "라", "대로"]
         .contains(&p)
     {
         2

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::{for_each_run, Analyzer, Script};
+use super::{for_each_run, Analyzer, KoreanMode, Script};
 use nfc::is_plainly_nfc_text;
 use table::{Interner, Probe};
 
@@ -75,6 +75,24 @@ struct WordSlot {
     term: u32,
 }
 
+/// What a term's slot keeps for a Korean stem looked up directly (see [`Session::stems_directly`]).
+#[derive(Debug, Clone, Copy)]
+struct TermSlot {
+    /// How often the term was met as a stem looked up directly.
+    count: u32,
+    /// The term counted for it (itself, or the concept of a one-word glossary phrase), with [`STARTS_PHRASE`]; or
+    /// [`UNSET`] until first met so.
+    term: u32,
+}
+
+impl Default for TermSlot {
+    fn default() -> Self {
+        TermSlot { count: 0, term: UNSET }
+    }
+}
+
+const UNSET: u32 = u32::MAX;
+
 /// The surface id of a word term whose surface is the term's own string.
 const OWN_SURFACE: u32 = u32::MAX;
 
@@ -123,7 +141,9 @@ pub struct Session<'a> {
     word_info: Vec<Word>,
     /// (term id, surface id or [`OWN_SURFACE`]) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
-    terms: Interner,
+    terms: Interner<TermSlot>,
+    /// Whether Korean runs skip the word cache: stemmed at every occurrence, their stems looked up among the terms.
+    stems_directly: bool,
     /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
     surfaces: Strings,
     /// The glossary phrases starting with term `t` (a term interned when the session opened, `t <
@@ -153,6 +173,7 @@ impl<'a> Session<'a> {
             word_info: Vec::new(),
             word_terms: Vec::new(),
             terms: Interner::default(),
+            stems_directly: analyzer.config.korean == KoreanMode::Rules && !analyzer.config.korean_bigrams,
             surfaces: Strings::default(),
             starts: Vec::new(),
             starting: Vec::new(),
@@ -216,6 +237,13 @@ impl<'a> Session<'a> {
         session
     }
 
+    /// A session that caches Korean words as it does the others, to check that stemming every occurrence gives
+    /// the same.
+    #[cfg(test)]
+    pub(super) fn with_every_word_cached(analyzer: &'a Analyzer) -> Session<'a> {
+        Session { stems_directly: false, ..Session::new(analyzer) }
+    }
+
     /// Analyzes a word seen for the first time and caches its terms.
     #[cold]
     fn new_word(&mut self, run: &str, script: Script, probe: Probe) -> (u32, &mut WordSlot) {
@@ -257,6 +285,23 @@ impl<'a> Session<'a> {
         self.words.insert(run, probe, WordSlot { count: 0, term })
     }
 
+    /// A Korean stem met for the first time: its term, and what is counted for it.
+    #[cold]
+    fn new_stem(&mut self, stem: &str, probe: Probe) -> &mut TermSlot {
+        let id = match self.terms.find(stem.as_bytes(), probe) {
+            Some(id) => id,
+            None => self.terms.insert(stem, probe, TermSlot::default()).0,
+        };
+        let mut term = id;
+        if let Some(&p) = self.single.get(id as usize).filter(|&&p| p != u32::MAX) {
+            term = self.phrases[p as usize].concept;
+        }
+        let term = term | if self.starts_phrase(term) { STARTS_PHRASE } else { 0 };
+        let (_, slot) = self.terms.find_mut(stem.as_bytes(), probe).expect("just interned");
+        slot.term = term;
+        slot
+    }
+
     /// Whether term `t` begins a glossary phrase of several words (only terms interned when the session opened
     /// can).
     fn starts_phrase(&self, t: u32) -> bool {
@@ -279,6 +324,19 @@ impl<'a> Session<'a> {
         for r in batch {
             // Bytes, not a str: slicing a str checks both ends for character boundaries, on every token.
             let run = &text.as_bytes()[r.start..r.start + r.len];
+            if r.script == Script::Hangul && self.stems_directly {
+                let slot = match self.terms.find_mut(run, r.probe) {
+                    Some((_, slot)) if slot.term != UNSET => slot,
+                    _ => self.new_stem(&text[r.start..r.start + r.len], r.probe),
+                };
+                slot.count = slot.count.saturating_add(1);
+                let (term, starts_phrase) = (slot.term & !STARTS_PHRASE, slot.term >> 31);
+                places[m & (BATCH - 1)] = sink.len() + n;
+                m += starts_phrase as usize;
+                terms[n & (BATCH - 1)] = term;
+                n += 1;
+                continue;
+            }
             let (w, slot) = match self.words.find_mut(run, r.probe) {
                 Some((w, slot)) => (w, slot),
                 None => self.new_word(&text[r.start..r.start + r.len], r.script, r.probe),
@@ -394,9 +452,17 @@ impl TokenSession for Session<'_> {
             #[inline(always)]
             |run, script| {
                 let start = run.as_ptr() as usize - base;
-                let probe = Probe::within(bytes, start, run.len());
-                self.words.prefetch(probe);
-                batch.push(PendingRun { start, len: run.len(), script, probe });
+                if script == Script::Hangul && self.stems_directly {
+                    // A stem is the start of its word.
+                    let Some(stem) = self.analyzer.korean.stem(run) else { return };
+                    let probe = Probe::within(bytes, start, stem.len());
+                    self.terms.prefetch(probe);
+                    batch.push(PendingRun { start, len: stem.len(), script, probe });
+                } else {
+                    let probe = Probe::within(bytes, start, run.len());
+                    self.words.prefetch(probe);
+                    batch.push(PendingRun { start, len: run.len(), script, probe });
+                }
                 if batch.len() == BATCH {
                     self.resolve(&text, &batch, out);
                     batch.clear();
@@ -436,6 +502,15 @@ impl TokenSession for Session<'_> {
                 } else {
                     f(term, Some(self.surfaces.get(surface)), count.into());
                 }
+            }
+        }
+        for (id, slot) in self.terms.values().filter(|(_, s)| s.count > 0) {
+            let term = slot.term & !STARTS_PHRASE;
+            if term == id {
+                own[id as usize] += u64::from(slot.count);
+            } else {
+                let p = self.single[id as usize];
+                f(term, Some(self.surfaces.get(self.phrases[p as usize].form)), slot.count.into());
             }
         }
         for (term, &count) in own.iter().enumerate().filter(|(_, &c)| c > 0) {

@@ -46,6 +46,13 @@ fn korean_particles_and_endings_are_cut() {
 }
 
 #[test]
+fn korean_words_longer_than_the_stack_buffer_are_cut_alike() {
+    let long = "한미동맹".repeat(10);
+    assert_eq!(stem(&format!("{long}에서는")), [long.clone()]);
+    assert_eq!(stem(&format!("{long}의 {long}")), [long.clone(), long]);
+}
+
+#[test]
 fn korean_nouns_that_look_inflected_stay_whole() {
     for word in
         ["미국", "한국", "거리", "국가", "전문가", "차이", "회의", "한반도", "결과", "북한", "남북한", "대만", "통일"]
@@ -78,6 +85,8 @@ fn scripts_are_split_inside_words() {
 #[test]
 fn korean_stop_words_are_dropped() {
     assert_eq!(bare().analyze("이번 회담을 통해 협력 등 것으로 있다"), ["회담", "협력"]);
+    // Whole words (있었다 ends like a copula, 대해서 like a particle) and the stems left by a cut (등의, 우리의).
+    assert_eq!(bare().analyze("있었다 대해서 등의 우리의 동맹"), ["동맹"]);
 }
 
 #[test]
@@ -180,6 +189,47 @@ fn surfaces_that_are_their_terms_come_once_with_their_total() {
         calls,
         [(false, "korea".into(), true, 2), (false, "koreas".into(), false, 1), (true, "동맹".into(), true, 4)]
     );
+}
+
+/// Korean words are stemmed at every occurrence instead of cached; the terms, their surfaces and their counts
+/// must be those of the cached analysis, glossary phrases of one and several words included.
+#[test]
+fn korean_stemmed_at_every_occurrence_gives_what_the_word_cache_gives() {
+    let mut texts: Vec<String> = read_texts(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo/alliance_records_ko.csv"));
+    texts.push("한미 동맹의 한미동맹 동맹국 주한 미군 철수를 주한미군 감축 전시작전통제권 韓美".to_string());
+    let ynat = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/ynat/klue_ynat_20k.csv");
+    if std::path::Path::new(ynat).exists() {
+        texts.extend(read_texts(ynat).into_iter().take(5000));
+    } else {
+        eprintln!("skipping the YNAT headlines: {ynat} is absent");
+    }
+    for config in [AnalyzerConfig::default(), AnalyzerConfig { stopwords: false, ..AnalyzerConfig::default() }] {
+        let a = analyzer(config);
+        let (mut direct, mut cached) = (a.session(), Session::with_every_word_cached(&a));
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for text in &texts {
+            (x.clear(), y.clear());
+            direct.tokens(text, &mut x);
+            cached.tokens(text, &mut y);
+            let terms = |s: &Session, ids: &[u32]| ids.iter().map(|&id| s.term(id).to_string()).collect::<Vec<_>>();
+            assert_eq!(terms(&direct, &x), terms(&cached, &y), "{text}");
+        }
+        let surfaces = |s: &Session| {
+            let mut all = std::collections::BTreeMap::new();
+            s.for_each_surface(&mut |id, surface, n| {
+                *all.entry((s.term(id).to_string(), surface.unwrap_or(s.term(id)).to_string())).or_insert(0) += n;
+            });
+            all
+        };
+        assert_eq!(surfaces(&direct), surfaces(&cached));
+    }
+}
+
+/// The `text` column of a CSV file.
+fn read_texts(path: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_path(path).expect(path);
+    let column = reader.headers().expect(path).iter().position(|h| h == "text").expect("a text column");
+    reader.records().map(|r| r.expect(path)[column].to_string()).collect()
 }
 
 #[test]
