@@ -48,7 +48,7 @@ fn korean_particles_and_endings_are_cut() {
 #[test]
 fn korean_words_longer_than_the_stack_buffer_are_cut_alike() {
     let long = "한미동맹".repeat(10);
-    assert_eq!(stem(&format!("{long}에서는")), [long.clone()]);
+    assert_eq!(stem(&format!("{long}에서는")), stem(&long));
     assert_eq!(stem(&format!("{long}의 {long}")), [long.clone(), long]);
 }
 
@@ -208,7 +208,8 @@ fn korean_stemmed_at_every_occurrence_gives_what_the_word_cache_gives() {
         let (mut direct, mut cached) = (a.session(), Session::with_every_word_cached(&a));
         let (mut x, mut y) = (Vec::new(), Vec::new());
         for text in &texts {
-            (x.clear(), y.clear());
+            x.clear();
+            y.clear();
             direct.tokens(text, &mut x);
             cached.tokens(text, &mut y);
             let terms = |s: &Session, ids: &[u32]| ids.iter().map(|&id| s.term(id).to_string()).collect::<Vec<_>>();
