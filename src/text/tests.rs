@@ -48,7 +48,7 @@ fn korean_particles_and_endings_are_cut() {
 #[test]
 fn korean_words_longer_than_the_stack_buffer_are_cut_alike() {
     let long = "한미동맹".repeat(10);
-    assert_eq!(stem(&format!("{long}에서는")), stem(&long));
+    assert_eq!(stem(&format!("{long}에서는")), [long.as_str()]);
     assert_eq!(stem(&format!("{long}의 {long}")), [long.clone(), long]);
 }
 
