@@ -75,24 +75,6 @@ struct WordSlot {
     term: u32,
 }
 
-/// What a term's slot keeps for a Korean stem looked up directly (see [`Session::stems_directly`]).
-#[derive(Debug, Clone, Copy)]
-struct TermSlot {
-    /// How often the term was met as a stem looked up directly.
-    count: u32,
-    /// The term counted for it (itself, or the concept of a one-word glossary phrase), with [`STARTS_PHRASE`]; or
-    /// [`UNSET`] until first met so.
-    term: u32,
-}
-
-impl Default for TermSlot {
-    fn default() -> Self {
-        TermSlot { count: 0, term: UNSET }
-    }
-}
-
-const UNSET: u32 = u32::MAX;
-
 /// The surface id of a word term whose surface is the term's own string.
 const OWN_SURFACE: u32 = u32::MAX;
 
@@ -141,9 +123,13 @@ pub struct Session<'a> {
     word_info: Vec<Word>,
     /// (term id, surface id or [`OWN_SURFACE`]) of every cached word, in runs.
     word_terms: Vec<(u32, u32)>,
-    terms: Interner<TermSlot>,
+    terms: Interner,
     /// Whether Korean runs skip the word cache: stemmed at every occurrence, their stems looked up among the terms.
+    /// Caching them cost more than it saved: a third of them are new (47,488 distinct in YNAT's 137,252), and
+    /// each new one took a slot in the word table as well as its term's.
     stems_directly: bool,
+    /// How often each term was met as such a stem (by term id; shorter where the last terms never were).
+    stem_counts: Vec<u32>,
     /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
     surfaces: Strings,
     /// The glossary phrases starting with term `t` (a term interned when the session opened, `t <
@@ -174,6 +160,7 @@ impl<'a> Session<'a> {
             word_terms: Vec::new(),
             terms: Interner::default(),
             stems_directly: analyzer.config.korean == KoreanMode::Rules && !analyzer.config.korean_bigrams,
+            stem_counts: Vec::new(),
             surfaces: Strings::default(),
             starts: Vec::new(),
             starting: Vec::new(),
@@ -285,21 +272,25 @@ impl<'a> Session<'a> {
         self.words.insert(run, probe, WordSlot { count: 0, term })
     }
 
-    /// A Korean stem met for the first time: its term, and what is counted for it.
-    #[cold]
-    fn new_stem(&mut self, stem: &str, probe: Probe) -> &mut TermSlot {
-        let id = match self.terms.find(stem.as_bytes(), probe) {
-            Some(id) => id,
-            None => self.terms.insert(stem, probe, TermSlot::default()).0,
+    /// What is counted for term `t` met as a Korean stem, with [`STARTS_PHRASE`] where it may begin a phrase:
+    /// the concept of its one-word glossary phrase, if it has one, or itself.
+    fn stem_term(&self, t: u32) -> u32 {
+        let term = match self.single.get(t as usize) {
+            Some(&p) if p != u32::MAX => self.phrases[p as usize].concept,
+            _ => t,
         };
-        let mut term = id;
-        if let Some(&p) = self.single.get(id as usize).filter(|&&p| p != u32::MAX) {
-            term = self.phrases[p as usize].concept;
+        term | if self.starts_phrase(term) { STARTS_PHRASE } else { 0 }
+    }
+
+    /// Counts term `t` met as a Korean stem.
+    fn count_stem(&mut self, t: u32) {
+        match self.stem_counts.get_mut(t as usize) {
+            Some(count) => *count = count.saturating_add(1),
+            None => {
+                self.stem_counts.resize(self.terms.len(), 0);
+                self.stem_counts[t as usize] = 1;
+            }
         }
-        let term = term | if self.starts_phrase(term) { STARTS_PHRASE } else { 0 };
-        let (_, slot) = self.terms.find_mut(stem.as_bytes(), probe).expect("just interned");
-        slot.term = term;
-        slot
     }
 
     /// Whether term `t` begins a glossary phrase of several words (only terms interned when the session opened
@@ -325,15 +316,15 @@ impl<'a> Session<'a> {
             // Bytes, not a str: slicing a str checks both ends for character boundaries, on every token.
             let run = &text.as_bytes()[r.start..r.start + r.len];
             if r.script == Script::Hangul && self.stems_directly {
-                let slot = match self.terms.find_mut(run, r.probe) {
-                    Some((_, slot)) if slot.term != UNSET => slot,
-                    _ => self.new_stem(&text[r.start..r.start + r.len], r.probe),
+                let t = match self.terms.find(run, r.probe) {
+                    Some(t) => t,
+                    None => self.terms.insert(&text[r.start..r.start + r.len], r.probe, ()).0,
                 };
-                slot.count = slot.count.saturating_add(1);
-                let (term, starts_phrase) = (slot.term & !STARTS_PHRASE, slot.term >> 31);
+                self.count_stem(t);
+                let term = self.stem_term(t);
                 places[m & (BATCH - 1)] = sink.len() + n;
-                m += starts_phrase as usize;
-                terms[n & (BATCH - 1)] = term;
+                m += (term >> 31) as usize;
+                terms[n & (BATCH - 1)] = term & !STARTS_PHRASE;
                 n += 1;
                 continue;
             }
@@ -504,13 +495,13 @@ impl TokenSession for Session<'_> {
                 }
             }
         }
-        for (id, slot) in self.terms.values().filter(|(_, s)| s.count > 0) {
-            let term = slot.term & !STARTS_PHRASE;
-            if term == id {
-                own[id as usize] += u64::from(slot.count);
-            } else {
-                let p = self.single[id as usize];
-                f(term, Some(self.surfaces.get(self.phrases[p as usize].form)), slot.count.into());
+        for (t, &count) in self.stem_counts.iter().enumerate().filter(|(_, &c)| c > 0) {
+            match self.single.get(t).filter(|&&p| p != u32::MAX) {
+                Some(&p) => {
+                    let phrase = &self.phrases[p as usize];
+                    f(phrase.concept, Some(self.surfaces.get(phrase.form)), count.into());
+                }
+                None => own[t] += u64::from(count),
             }
         }
         for (term, &count) in own.iter().enumerate().filter(|(_, &c)| c > 0) {
