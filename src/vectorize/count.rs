@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::merge::sorted_ids;
+use super::merge::{sorted_ids, SortedId};
 use super::rows::{fill_rows, RowOrder};
 use crate::text::{prefetch_text, TokenSession, Tokenize};
 
@@ -41,7 +41,7 @@ pub(super) struct Share<S> {
     pub(super) df: Vec<u32>,
     pub(super) cf: Vec<u64>,
     /// The local ids, sorted by term, with their terms' order keys.
-    pub(super) sorted: Vec<(u64, u32)>,
+    pub(super) sorted: Vec<SortedId>,
     pub(super) indptr: Vec<usize>,
     pub(super) indices: Vec<u32>,
     pub(super) values: Vec<u32>,
