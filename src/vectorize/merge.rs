@@ -1,6 +1,8 @@
 //! The vocabulary merge: the threads' terms into one sorted vocabulary, with each term's document and corpus
 //! frequency, whether it is a glossary concept, and the surface form shown for it.
 
+use std::cmp::Ordering;
+
 use rayon::prelude::*;
 
 use super::count::{Counted, Share};
@@ -106,9 +108,7 @@ impl<S: TokenSession + Sync> Counted<S> {
 /// that terms sharing twelve bytes (or differing only by trailing NULs) tie and need their whole bytes compared.
 /// Twelve, not eight: eight bytes are under three Hangul syllables, and 7,236 of YNAT's 39,214 terms tied on them
 /// (1,828 on twelve), each tie a string comparison in the sort and again in the merge.
-pub(super) type OrderKey = (u64, u32);
-
-fn order_key(term: &str) -> OrderKey {
+fn order_key(term: &str) -> (u64, u32) {
     let mut head = [0u8; 12];
     let n = term.len().min(12);
     head[..n].copy_from_slice(&term.as_bytes()[..n]);
@@ -140,23 +140,24 @@ pub(super) type SortedId = (u64, u32, u32);
 /// local ids (`u32::MAX`: the term occurs in no share). A term gets its global id in every share that knows it,
 /// also where it does not occur there itself, so that its surface forms there count.
 fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>>) {
-    // (order key, term): ordered as the terms are, the strings read only where the keys tie.
-    let lists: Vec<Vec<(OrderKey, &str)>> = shares
-        .par_iter()
-        .map(|s| s.sorted.iter().map(|&(high, low, l)| ((high, low), s.session.term(l))).collect())
-        .collect();
     // Merged in parallel parts, cut at terms evenly spaced in the longest list (a term equal to a cut starts its
     // part in every list).
     let parts = 2 * rayon::current_num_threads();
-    let longest = lists.iter().max_by_key(|l| l.len()).map_or(&[][..], |l| &l[..]);
+    let longest = (0..shares.len()).max_by_key(|&s| shares[s].sorted.len()).unwrap_or(0);
     let cuts: Vec<Vec<usize>> = (0..=parts)
-        .map(|p| match longest.get(p * longest.len() / parts) {
-            Some(cut) if p > 0 && p < parts => lists.iter().map(|l| l.partition_point(|t| t < cut)).collect(),
-            _ => lists.iter().map(|l| if p == 0 { 0 } else { l.len() }).collect(),
+        .map(|p| {
+            let at = p * shares.get(longest).map_or(0, |s| s.sorted.len()) / parts;
+            match shares.get(longest).and_then(|s| s.sorted.get(at)) {
+                Some(&cut) if p > 0 && p < parts => shares
+                    .iter()
+                    .map(|s| s.sorted.partition_point(|&id| compare((s, id), (&shares[longest], cut)).is_lt()))
+                    .collect(),
+                _ => shares.iter().map(|s| if p == 0 { 0 } else { s.sorted.len() }).collect(),
+            }
         })
         .collect();
     let merged: Vec<(Vec<&str>, Vec<Vec<u32>>)> =
-        (0..parts).into_par_iter().map(|p| merge_part(shares, &lists, &cuts[p], &cuts[p + 1])).collect();
+        (0..parts).into_par_iter().map(|p| merge_part(shares, &cuts[p], &cuts[p + 1])).collect();
     // Each part's ids, by position in the sorted lists, become global ids by local id.
     let mut offsets = vec![0u32; parts];
     for p in 1..parts {
@@ -182,11 +183,16 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
     (all, maps)
 }
 
-/// Merges the lists' terms from `from[s]` to `to[s]`: the terms that occur in some share, sorted, and for each
-/// share the id (among those) of each of its terms there, by position (`u32::MAX`: it occurs in no share).
+/// How two shares' terms are ordered: by their order keys, the strings read only where the keys tie (read
+/// throughout, or copied beside the keys first, they cost a cache miss, or a page of fresh memory, per term).
+fn compare<S: TokenSession>((a, x): (&Share<S>, SortedId), (b, y): (&Share<S>, SortedId)) -> Ordering {
+    (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| a.session.term(x.2).cmp(b.session.term(y.2)))
+}
+
+/// Merges the shares' sorted terms from `from[s]` to `to[s]`: the terms that occur in some share, sorted, and for
+/// each share the id (among those) of each of its terms there, by position (`u32::MAX`: it occurs in no share).
 fn merge_part<'s, S: TokenSession>(
-    shares: &[Share<S>],
-    lists: &[Vec<(OrderKey, &'s str)>],
+    shares: &'s [Share<S>],
     from: &[usize],
     to: &[usize],
 ) -> (Vec<&'s str>, Vec<Vec<u32>>) {
@@ -194,10 +200,24 @@ fn merge_part<'s, S: TokenSession>(
     let mut all: Vec<&str> = Vec::new();
     let mut next = from.to_vec();
     let mut holds = Vec::with_capacity(shares.len());
-    let head = |s: usize, next: &[usize]| lists[s][..to[s]].get(next[s]).copied();
-    while let Some(least) = (0..shares.len()).filter_map(|s| head(s, &next)).min() {
+    let head = |s: usize, next: &[usize]| shares[s].sorted[..to[s]].get(next[s]).map(|&id| (&shares[s], id));
+    loop {
+        // The least head, and every share whose head is that term, in one pass.
+        let mut least = None;
         holds.clear();
-        holds.extend((0..shares.len()).filter(|&s| head(s, &next) == Some(least)));
+        for s in 0..shares.len() {
+            let Some(h) = head(s, &next) else { continue };
+            match least.map(|l| compare(h, l)) {
+                None | Some(Ordering::Less) => {
+                    holds.clear();
+                    holds.push(s);
+                    least = Some(h);
+                }
+                Some(Ordering::Equal) => holds.push(s),
+                Some(Ordering::Greater) => {}
+            }
+        }
+        let Some(least) = least else { break };
         let occurs = holds.iter().any(|&s| shares[s].df[shares[s].sorted[next[s]].2 as usize] > 0);
         for &s in &holds {
             if occurs {
@@ -206,7 +226,7 @@ fn merge_part<'s, S: TokenSession>(
             next[s] += 1;
         }
         if occurs {
-            all.push(least.1);
+            all.push(least.0.session.term(least.1 .2));
         }
     }
     (all, by_position)
