@@ -32,6 +32,7 @@ use english::EnglishFilter;
 pub use glossary::Concept;
 use korean::KoreanStemmer;
 pub use segment::{for_each_run, Script};
+use session::GlossaryStart;
 pub use session::{Session, TokenSession};
 
 /// Asks the CPU to start loading the first two cache lines of a text that is about to be analyzed. Texts are
@@ -131,10 +132,11 @@ pub struct Analyzer {
     korean: KoreanStemmer,
     #[cfg(feature = "ko-dic")]
     morph: Option<morph::Morph>,
-    /// Glossary forms as term sequences, each with its concept; empty without the glossary.
-    phrases: Vec<glossary::Phrase>,
     /// Glossary forms left out (see [`glossary::compile`]), for the manifest.
     warnings: Vec<String>,
+    /// The glossary's forms as term sequences, each with its concept, as every session starts with them; empty
+    /// without the glossary.
+    session_start: GlossaryStart,
 }
 
 impl Analyzer {
@@ -156,14 +158,14 @@ impl Analyzer {
             #[cfg(feature = "ko-dic")]
             morph: if config.korean == KoreanMode::Morph { Some(morph::Morph::load()?) } else { None },
             config: config.clone(),
-            phrases: Vec::new(),
             warnings: Vec::new(),
+            session_start: GlossaryStart::new(&[]),
         };
         if config.glossary {
             let mut concepts = glossary::parse(glossary::BUILTIN_GLOSSARY, "data/builtin/glossary.toml")?;
             concepts.extend(config.extra_concepts.iter().cloned());
             let (phrases, conflicts) = glossary::compile(&concepts, |form| analyzer.word_terms(form));
-            analyzer.phrases = phrases;
+            analyzer.session_start = GlossaryStart::new(&phrases);
             analyzer.warnings = conflicts;
         }
         Ok(analyzer)

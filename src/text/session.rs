@@ -2,6 +2,7 @@
 //! glossary phrases and builds n-grams. One per thread or chunk of records; nothing in it is shared.
 
 mod nfc;
+mod start;
 mod table;
 
 use std::borrow::Cow;
@@ -10,6 +11,8 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::{for_each_run, Analyzer, KoreanMode, Script};
 use nfc::is_plainly_nfc_text;
+pub(super) use start::GlossaryStart;
+use start::{Candidate, SessionPhrase, Strings, ONE_WORD};
 use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
@@ -35,26 +38,6 @@ pub trait TokenSession: Send + Sync {
         let mut ids = Vec::new();
         self.tokens(text, &mut ids);
         ids.iter().map(|&id| self.term(id).to_string()).collect()
-    }
-}
-
-/// Strings one after the other in one buffer.
-#[derive(Debug, Default)]
-struct Strings {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl Strings {
-    fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        self.ends.len() as u32 - 1
-    }
-
-    fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
     }
 }
 
@@ -97,25 +80,6 @@ struct PendingRun {
 const BATCH: usize = 32;
 const _: () = assert!(BATCH.is_power_of_two(), "resolve masks its indices with BATCH - 1");
 
-/// A glossary phrase where its first term stands, with its second term, so that the candidates that differ there
-/// (most of them: `north` begins a dozen phrases) are turned down without reading the phrase's terms.
-#[derive(Debug, Clone, Copy)]
-struct Candidate {
-    phrase: u32,
-    /// [`ONE_WORD`] for a phrase of one term.
-    second: u32,
-}
-
-const ONE_WORD: u32 = u32::MAX;
-
-#[derive(Debug)]
-struct SessionPhrase {
-    terms: Vec<u32>,
-    concept: u32,
-    form: u32,
-    hits: u64,
-}
-
 pub struct Session<'a> {
     analyzer: &'a Analyzer,
     /// Every distinct script run seen; its id indexes `word_info`.
@@ -130,16 +94,11 @@ pub struct Session<'a> {
     stems_directly: bool,
     /// How often each term was met as such a stem (by term id; shorter where the last terms never were).
     stem_counts: Vec<u32>,
-    /// The surface form behind each word term and glossary form (not interned: they are only read at the end).
+    /// The glossary forms, then the surface form behind each word term (not interned: only read at the end).
     surfaces: Strings,
-    /// The glossary phrases starting with term `t` (a term interned when the session opened, `t <
-    /// starts.len() - 1`): `starting[starts[t]..starts[t + 1]]`, longest first. Flat, so that telling whether a
-    /// term may begin a phrase reads no memory of its own.
+    /// The glossary's phrases and their index, as in [`GlossaryStart`].
     starts: Vec<u32>,
     starting: Vec<Candidate>,
-    /// For each term interned when the session opened: the one-word glossary phrase that replaces it wherever it
-    /// stands (`u32::MAX`: none, or the term is part of a longer phrase and must wait for its neighbours). Such a
-    /// word becomes its concept once, when first seen, instead of at every occurrence.
     single: Vec<u32>,
     phrases: Vec<SessionPhrase>,
     /// Where, in the text's terms, a term that may begin a phrase stands (filled by `resolve`).
@@ -153,75 +112,27 @@ pub struct Session<'a> {
 
 impl<'a> Session<'a> {
     pub fn new(analyzer: &'a Analyzer) -> Session<'a> {
-        let mut session = Session {
+        let GlossaryStart { terms, surfaces, starts, starting, single, phrases, concepts } =
+            analyzer.session_start.clone();
+        Session {
             analyzer,
             words: Interner::default(),
             word_info: Vec::new(),
             word_terms: Vec::new(),
-            terms: Interner::default(),
+            terms,
             stems_directly: analyzer.config.korean == KoreanMode::Rules && !analyzer.config.korean_bigrams,
             stem_counts: Vec::new(),
-            surfaces: Strings::default(),
-            starts: Vec::new(),
-            starting: Vec::new(),
-            single: Vec::new(),
-            phrases: Vec::new(),
+            surfaces,
+            starts,
+            starting,
+            single,
+            phrases,
             phrase_at: Vec::new(),
-            concepts: Vec::new(),
+            concepts,
             batch: Vec::new(),
             ngram: String::new(),
             nfc: String::new(),
-        };
-        for p in &analyzer.phrases {
-            let terms: Vec<u32> = p.terms.iter().map(|t| session.terms.id(t)).collect();
-            let concept = session.terms.id(&p.concept);
-            let form = session.surfaces.push(&p.form);
-            session.phrases.push(SessionPhrase { terms, concept, form, hits: 0 });
         }
-        session.concepts = session.phrases.iter().map(|p| p.concept).collect();
-        session.concepts.sort_unstable();
-        session.concepts.dedup();
-        // One-word phrases are applied when a word is first seen, wherever that gives what matching at every
-        // occurrence would: neither the word's term nor the concept may be part of a longer phrase (whose match
-        // could start or end there).
-        let mut order: Vec<u32> = (0..session.phrases.len() as u32).collect();
-        order.sort_by_key(|&i| {
-            let terms = &session.phrases[i as usize].terms;
-            (terms[0], std::cmp::Reverse(terms.len()))
-        });
-        let mut in_longer = vec![false; session.terms.len()];
-        for p in session.phrases.iter().filter(|p| p.terms.len() > 1) {
-            p.terms.iter().for_each(|&t| in_longer[t as usize] = true);
-        }
-        session.single = vec![u32::MAX; session.terms.len()];
-        for &i in order.iter().rev() {
-            // Reversed: of two one-word phrases of the same term, the first in matching order is written last.
-            let p = &session.phrases[i as usize];
-            if let [t] = p.terms[..] {
-                if !in_longer[t as usize] && !in_longer[p.concept as usize] {
-                    session.single[t as usize] = i;
-                }
-            }
-        }
-        order.retain(|&i| {
-            let p = &session.phrases[i as usize];
-            p.terms.len() > 1 || session.single[p.terms[0] as usize] == u32::MAX
-        });
-        session.starts = vec![0; session.terms.len() + 1];
-        for &i in &order {
-            session.starts[session.phrases[i as usize].terms[0] as usize + 1] += 1;
-        }
-        for t in 0..session.terms.len() {
-            session.starts[t + 1] += session.starts[t];
-        }
-        session.starting = order
-            .iter()
-            .map(|&phrase| Candidate {
-                phrase,
-                second: session.phrases[phrase as usize].terms.get(1).copied().unwrap_or(ONE_WORD),
-            })
-            .collect();
-        session
     }
 
     /// A session that caches Korean words as it does the others, to check that stemming every occurrence gives

@@ -18,7 +18,7 @@ struct Slot<V> {
 const EMPTY: u32 = u32::MAX;
 
 /// A string interner: ids are given in insertion order, from 0, and each key carries a value `V`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Interner<V: Copy + Default = ()> {
     slots: Vec<Slot<V>>,
     /// Every key, one after the other.
