@@ -21,11 +21,11 @@ pub fn fit_transform<T: AsRef<str> + Sync>(
 /// frequent), fixes the IDF, and weighs the rows; the raw counts of the kept terms come along.
 pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     let (df, cf) = frequencies(counts);
-    let corpus = Frequencies { n_docs: counts.n_docs(), df: &df, cf: &cf, concept: &counts.concept };
-    let (mut model, keep) = fit_model(&corpus, |j| &counts.terms[j], params)?;
+    let corpus = Frequencies { n_docs: counts.n_docs(), df: &df, cf: &cf };
+    let (mut model, keep) = fit_model(&corpus, params)?;
     // Tens of thousands of small strings: copied in parallel.
-    (model.vocab.terms, model.vocab.display) = rayon::join(
-        || keep.par_iter().map(|&j| counts.terms[j].clone()).collect(),
+    ((model.vocab.terms, model.vocab.lang), model.vocab.display) = rayon::join(
+        || kept_terms(&keep, |j| &counts.terms[j], &counts.concept),
         || keep.par_iter().map(|&j| counts.display[j].clone()).collect(),
     );
     let column = columns(&keep, counts.terms.len());
@@ -42,13 +42,14 @@ impl<S: TokenSession + Sync> Counted<S> {
     /// as [`fit`] on the merged counts.
     pub fn fit_tfidf(&self, params: &TfidfParams) -> Result<(TfidfModel, TfidfRows)> {
         let merged = self.merged();
+        let concept = self.concepts(&merged);
         // The display forms, only read at the end, are found while the model is fitted and the rows weighed.
         let (display, fitted) = rayon::join(
             || self.display_forms(&merged),
             || -> Result<_> {
-                let (concept, (df, cf)) = rayon::join(|| self.concepts(&merged), || self.frequencies(&merged));
-                let corpus = Frequencies { n_docs: self.n_docs(), df: &df, cf: &cf, concept: &concept };
-                let (model, keep) = fit_model(&corpus, |j| merged.all[j], params)?;
+                let (df, cf) = self.frequencies(&merged);
+                let corpus = Frequencies { n_docs: self.n_docs(), df: &df, cf: &cf };
+                let (model, keep) = fit_model(&corpus, params)?;
                 let column = columns(&keep, merged.all.len());
                 // A share's local ids straight to columns.
                 let share_columns: Vec<Vec<u32>> = merged
@@ -62,7 +63,7 @@ impl<S: TokenSession + Sync> Counted<S> {
             },
         );
         let (mut model, keep, column, (indptr, indices, data)) = fitted?;
-        model.vocab.terms = keep.par_iter().map(|&j| merged.all[j].to_string()).collect();
+        (model.vocab.terms, model.vocab.lang) = kept_terms(&keep, |j| merged.all[j], &concept);
         model.vocab.display =
             display.into_iter().zip(&column).filter(|(_, &c)| c != u32::MAX).map(|(s, _)| s).collect();
         let tfidf = CsMatI::new((self.n_docs(), keep.len()), indptr, indices, data);
@@ -76,15 +77,11 @@ struct Frequencies<'a> {
     /// Documents containing each term, and its occurrences in the corpus.
     df: &'a [u32],
     cf: &'a [u64],
-    concept: &'a [bool],
 }
 
-/// The model (its vocabulary without the terms' strings, which the caller copies or moves) and the kept terms.
-fn fit_model<'t>(
-    corpus: &Frequencies,
-    term: impl Fn(usize) -> &'t str + Sync,
-    params: &TfidfParams,
-) -> Result<(TfidfModel, Vec<usize>)> {
+/// The model (its vocabulary without the terms' strings and languages, which the caller reads with
+/// [`kept_terms`]) and the kept terms.
+fn fit_model(corpus: &Frequencies, params: &TfidfParams) -> Result<(TfidfModel, Vec<usize>)> {
     let (n, df, cf) = (corpus.n_docs, corpus.df, corpus.cf);
     if n == 0 {
         // Otherwise the bounds of an empty corpus read as max_df below min_df, which is not what went wrong.
@@ -107,12 +104,27 @@ fn fit_model<'t>(
     let vocab = Vocabulary {
         terms: Vec::new(),
         display: Vec::new(),
-        lang: keep.par_iter().map(|&j| TermLang::of(term(j), corpus.concept[j])).collect(),
+        lang: Vec::new(),
         df: keep.iter().map(|&j| df[j]).collect(),
         cf: keep.iter().map(|&j| cf[j]).collect(),
         idf: idfs(params, n, keep.iter().map(|&j| df[j])),
     };
     Ok((TfidfModel { params: params.clone(), vocab }, keep))
+}
+
+/// The strings and languages of the kept terms, read in one pass: the terms lie all over the threads' arenas, and
+/// reading each twice cost a cache miss more per term.
+fn kept_terms<'t>(
+    keep: &[usize],
+    term: impl Fn(usize) -> &'t str + Sync,
+    concept: &[bool],
+) -> (Vec<String>, Vec<TermLang>) {
+    keep.par_iter()
+        .map(|&j| {
+            let t = term(j);
+            (t.to_string(), TermLang::of(t, concept[j]))
+        })
+        .unzip()
 }
 
 /// The column of each of `n` counted terms (`u32::MAX`: dropped), from the kept ones in order.
