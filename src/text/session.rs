@@ -163,11 +163,10 @@ impl<'a> Session<'a> {
             word_terms.push((terms.id(term), surface));
         });
         let len = self.word_terms.len() as u32 - start;
-        for pair in &mut self.word_terms[start as usize..] {
-            if let Some(&p) = self.single.get(pair.0 as usize).filter(|&&p| p != u32::MAX) {
+        for i in start as usize..self.word_terms.len() {
+            if let Some(phrase) = self.single_phrase(self.word_terms[i].0) {
                 // Counted, and shown, as the phrase's concept and form (the word's own term never occurs).
-                let phrase = &self.phrases[p as usize];
-                *pair = (phrase.concept, phrase.form);
+                self.word_terms[i] = (phrase.concept, phrase.form);
             }
         }
         self.word_info.push(Word { start, len });
@@ -183,13 +182,15 @@ impl<'a> Session<'a> {
         self.words.insert(run, probe, WordSlot { count: 0, term })
     }
 
+    /// The one-word glossary phrase that replaces term `t` wherever it stands, if any.
+    fn single_phrase(&self, t: u32) -> Option<&SessionPhrase> {
+        self.single.get(t as usize).filter(|&&p| p != u32::MAX).map(|&p| &self.phrases[p as usize])
+    }
+
     /// What is counted for term `t` met as a Korean stem, with [`STARTS_PHRASE`] where it may begin a phrase:
     /// the concept of its one-word glossary phrase, if it has one, or itself.
     fn stem_term(&self, t: u32) -> u32 {
-        let term = match self.single.get(t as usize) {
-            Some(&p) if p != u32::MAX => self.phrases[p as usize].concept,
-            _ => t,
-        };
+        let term = self.single_phrase(t).map_or(t, |phrase| phrase.concept);
         term | if self.starts_phrase(term) { STARTS_PHRASE } else { 0 }
     }
 
@@ -226,38 +227,37 @@ impl<'a> Session<'a> {
         for r in batch {
             // Bytes, not a str: slicing a str checks both ends for character boundaries, on every token.
             let run = &text.as_bytes()[r.start..r.start + r.len];
-            if r.script == Script::Hangul && self.stems_directly {
+            // The run's one term, with STARTS_PHRASE where it may begin a phrase.
+            let flagged = if r.script == Script::Hangul && self.stems_directly {
+                // A Korean stem (the batch holds the stem, not the word).
                 let t = match self.terms.find(run, r.probe) {
                     Some(t) => t,
                     None => self.terms.insert(&text[r.start..r.start + r.len], r.probe, ()).0,
                 };
                 self.count_stem(t);
-                let term = self.stem_term(t);
-                places[m & (BATCH - 1)] = sink.len() + n;
-                m += (term >> 31) as usize;
-                terms[n & (BATCH - 1)] = term & !STARTS_PHRASE;
-                n += 1;
-                continue;
-            }
-            let (w, slot) = match self.words.find_mut(run, r.probe) {
-                Some((w, slot)) => (w, slot),
-                None => self.new_word(&text[r.start..r.start + r.len], r.script, r.probe),
-            };
-            slot.count = slot.count.saturating_add(1);
-            let (term, starts_phrase) = (slot.term & !STARTS_PHRASE, slot.term >> 31);
-            if term == MANY_TERMS {
-                sink.extend_from_slice(&terms[..n]);
-                self.phrase_at.extend_from_slice(&places[..m]);
-                (n, m) = (0, 0);
-                let info = self.word_info[w as usize];
-                for &(t, _) in &self.word_terms[info.start as usize..(info.start + info.len) as usize] {
-                    if self.starts_phrase(t) {
-                        self.phrase_at.push(sink.len());
+                self.stem_term(t)
+            } else {
+                let (w, slot) = match self.words.find_mut(run, r.probe) {
+                    Some((w, slot)) => (w, slot),
+                    None => self.new_word(&text[r.start..r.start + r.len], r.script, r.probe),
+                };
+                slot.count = slot.count.saturating_add(1);
+                if slot.term & !STARTS_PHRASE == MANY_TERMS {
+                    sink.extend_from_slice(&terms[..n]);
+                    self.phrase_at.extend_from_slice(&places[..m]);
+                    (n, m) = (0, 0);
+                    let info = self.word_info[w as usize];
+                    for &(t, _) in &self.word_terms[info.start as usize..(info.start + info.len) as usize] {
+                        if self.starts_phrase(t) {
+                            self.phrase_at.push(sink.len());
+                        }
+                        sink.push(t);
                     }
-                    sink.push(t);
+                    continue;
                 }
-                continue;
-            }
+                slot.term
+            };
+            let (term, starts_phrase) = (flagged & !STARTS_PHRASE, flagged >> 31);
             // `n` and `m` count at most the runs of the batch, so are below BATCH: masked, not bounds-checked.
             places[m & (BATCH - 1)] = sink.len() + n;
             m += starts_phrase as usize;
@@ -407,11 +407,8 @@ impl TokenSession for Session<'_> {
             }
         }
         for (t, &count) in self.stem_counts.iter().enumerate().filter(|(_, &c)| c > 0) {
-            match self.single.get(t).filter(|&&p| p != u32::MAX) {
-                Some(&p) => {
-                    let phrase = &self.phrases[p as usize];
-                    f(phrase.concept, Some(self.surfaces.get(phrase.form)), count.into());
-                }
+            match self.single_phrase(t as u32) {
+                Some(phrase) => f(phrase.concept, Some(self.surfaces.get(phrase.form)), count.into()),
                 None => own[t] += u64::from(count),
             }
         }
