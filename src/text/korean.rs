@@ -285,9 +285,10 @@ impl KoreanStemmer {
 const WORD_ON_STACK: usize = 32;
 
 /// The suffixes and the stop words, each reversed, in one trie: reading a word from its last character back, one
-/// step per character finds every suffix the word ends with and whether the whole word is a stop word. (A hash
-/// lookup of each ending of the word, tried longest first, and one of the word in the stop words cost three times
-/// as much; since Korean runs skip the word cache, this runs on every Korean token.)
+/// step per character finds every suffix the word ends with and whether the whole word is a stop word. Since Korean
+/// runs skip the word cache, this runs on every Korean token: with a hash lookup of each ending of the word, tried
+/// longest first, and two of the stop words, stemming took 316 instructions a token on YNAT, with this walk (and
+/// the one-bit test in [`KoreanStemmer::stem`]) 186.
 #[derive(Debug)]
 struct Ends {
     /// The characters a suffix or a stop word ends with.
