@@ -2,7 +2,7 @@
 //! sixteen bytes, its length and hash bits, so a lookup of a word of up to sixteen bytes (nearly every English
 //! word, Hangul words of up to five syllables) is one slot compare, with no read of the key elsewhere; longer
 //! words compare the rest of their bytes once the hash bits agree. Keys live in one arena: no allocation per string, and dropping a session frees a few vectors.
-//! (std's HashMap<Box<str>, u32> spent a third of the analyzer's time in SipHash/memcmp and in malloc/free.)
+//! (std's `HashMap<Box<str>, u32>` spent a third of the analyzer's time in SipHash/memcmp and in malloc/free.)
 
 /// A slot: `id == EMPTY` when free. `V` is what the caller keeps with each key, read in the same cache line.
 #[derive(Debug, Clone, Copy)]
