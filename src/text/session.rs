@@ -182,6 +182,11 @@ impl<'a> Session<'a> {
         self.words.insert(run, probe, WordSlot { count: 0, term })
     }
 
+    /// Whether a run of `script` is looked up by its stem rather than through the word cache.
+    fn looks_up_stem(&self, script: Script) -> bool {
+        script == Script::Hangul && self.stems_directly
+    }
+
     /// The one-word glossary phrase that replaces term `t` wherever it stands, if any.
     fn single_phrase(&self, t: u32) -> Option<&SessionPhrase> {
         self.single.get(t as usize).filter(|&&p| p != u32::MAX).map(|&p| &self.phrases[p as usize])
@@ -228,7 +233,7 @@ impl<'a> Session<'a> {
             // Bytes, not a str: slicing a str checks both ends for character boundaries, on every token.
             let run = &text.as_bytes()[r.start..r.start + r.len];
             // The run's one term, with STARTS_PHRASE where it may begin a phrase.
-            let flagged = if r.script == Script::Hangul && self.stems_directly {
+            let flagged = if self.looks_up_stem(r.script) {
                 // A Korean stem (the batch holds the stem, not the word).
                 let t = match self.terms.find(run, r.probe) {
                     Some(t) => t,
@@ -354,7 +359,7 @@ impl TokenSession for Session<'_> {
             #[inline(always)]
             |run, script| {
                 let start = run.as_ptr() as usize - base;
-                if script == Script::Hangul && self.stems_directly {
+                if self.looks_up_stem(script) {
                     // A stem is the start of its word.
                     let Some(stem) = self.analyzer.korean.stem(run) else { return };
                     let probe = Probe::within(bytes, start, stem.len());
