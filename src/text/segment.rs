@@ -291,10 +291,7 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
         let i = cursor;
         let (c, width) = match bytes[i] {
             // A three-byte character (every Hangul syllable), decoded inline.
-            lead @ 0xE0..=0xEF => {
-                let code = (lead as u32 & 0x0F) << 12 | (bytes[i + 1] as u32 & 0x3F) << 6 | bytes[i + 2] as u32 & 0x3F;
-                (char::from_u32(code).expect("a str holds characters"), 3)
-            }
+            0xE0..=0xEF => (three_byte_char(&bytes[i..i + 3]), 3),
             byte @ 0..=0x7F => (byte as char, 1),
             _ => {
                 let c = piece[i..].chars().next().expect("i is a character boundary");
@@ -340,6 +337,14 @@ fn hangul_words(piece: &str, emit: &mut impl FnMut(&str, Script)) -> bool {
         emit(&piece[s..e], script);
     }
     true
+}
+
+/// The character of the three UTF-8 bytes `b` of a `str` that start with a three-byte lead (every Hangul character),
+/// decoded from them directly rather than through `chars()`.
+#[inline]
+pub(super) fn three_byte_char(b: &[u8]) -> char {
+    let code = u32::from(b[0] & 0x0F) << 12 | u32::from(b[1] & 0x3F) << 6 | u32::from(b[2] & 0x3F);
+    char::from_u32(code).expect("a str holds characters")
 }
 
 /// Whether `piece` (whole characters) is Hangul syllables only, U+AC00..=U+D7A3: one run, as `hangul_words` finds
