@@ -143,17 +143,13 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
     // Merged in parallel parts, cut at terms evenly spaced in the longest list (a term equal to a cut starts its
     // part in every list).
     let parts = 2 * rayon::current_num_threads();
-    let longest = (0..shares.len()).max_by_key(|&s| shares[s].sorted.len()).unwrap_or(0);
+    let longest = shares.iter().max_by_key(|s| s.sorted.len());
     let cuts: Vec<Vec<usize>> = (0..=parts)
-        .map(|p| {
-            let at = p * shares.get(longest).map_or(0, |s| s.sorted.len()) / parts;
-            match shares.get(longest).and_then(|s| s.sorted.get(at)) {
-                Some(&cut) if p > 0 && p < parts => shares
-                    .iter()
-                    .map(|s| s.sorted.partition_point(|&id| compare((s, id), (&shares[longest], cut)).is_lt()))
-                    .collect(),
-                _ => shares.iter().map(|s| if p == 0 { 0 } else { s.sorted.len() }).collect(),
+        .map(|p| match longest.and_then(|l| Some((l, *l.sorted.get(p * l.sorted.len() / parts)?))) {
+            Some(cut) if p > 0 && p < parts => {
+                shares.iter().map(|s| s.sorted.partition_point(|&id| compare((s, id), cut).is_lt())).collect()
             }
+            _ => shares.iter().map(|s| if p == 0 { 0 } else { s.sorted.len() }).collect(),
         })
         .collect();
     let merged: Vec<(Vec<&str>, Vec<Vec<u32>>)> =
