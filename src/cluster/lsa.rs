@@ -70,13 +70,17 @@ fn sparse_t_times(a: &CsMat<f64>, m: &Array2<f64>) -> Array2<f64> {
 /// remains the fallback for columns too close to dependent for Cholesky to give an orthonormal basis.
 fn orthonormal(y: &Array2<f64>) -> Result<Array2<f64>> {
     if let Some(q) = cholesky_qr(y).and_then(|q| cholesky_qr(&q)) {
-        let gram = q.t().dot(&q);
-        let off = (&gram - &Array2::<f64>::eye(gram.nrows())).iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        if off < 1e-10 {
+        if orthonormality_error(&q) < 1e-10 {
             return Ok(q);
         }
     }
     Ok(y.qr().context("QR of the sketch failed")?.generate_q())
+}
+
+/// How far the columns of `q` are from orthonormal: the largest entry of `QᵀQ - I`, in absolute value.
+fn orthonormality_error(q: &Array2<f64>) -> f64 {
+    let gram = q.t().dot(q);
+    (&gram - &Array2::<f64>::eye(gram.nrows())).iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
 /// `Q` of `Y = Q R`, from the Cholesky factor of `YᵀY = RᵀR = L Lᵀ` (`L = Rᵀ`): `Q = Y L⁻ᵀ`. `None` where the
@@ -159,8 +163,7 @@ mod tests {
         let mut dependent = y.clone();
         let first = dependent.column(0).to_owned();
         dependent.column_mut(5).assign(&(&first * 2.0));
-        let q = orthonormal(&dependent).unwrap();
-        let off = (&q.t().dot(&q) - &Array2::<f64>::eye(12)).iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let off = orthonormality_error(&orthonormal(&dependent).unwrap());
         assert!(off < 1e-10, "{off}");
     }
 
