@@ -1,5 +1,7 @@
 //! English words into terms: acronyms, possessives, stop words, years, Snowball stems.
 
+mod porter2;
+
 use std::collections::HashSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -7,10 +9,11 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::FastSet;
 
 /// The English steps of the chain, in order: acronym detection, lowercasing, possessive stripping, stop words,
-/// Snowball stemming.
+/// Snowball stemming (`porter2` for words of a–z, rust-stemmers for the others).
 pub struct EnglishFilter {
     stopwords: FastSet<String>,
     drop_stopwords: bool,
+    /// For the words `porter2` does not take (accented letters, very long words).
     stemmer: Stemmer,
 }
 
@@ -59,7 +62,13 @@ impl EnglishFilter {
         if lower.bytes().any(|b| b.is_ascii_digit()) {
             emit(lower, lower); // `f35`, `g7`: codes, not words to stem
         } else {
-            emit(&self.stemmer.stem(lower), lower);
+            let mut buf = [0u8; porter2::BUFFER_LEN];
+            match porter2::stem(lower, &mut buf) {
+                // The word itself where the stem is the word: a session then keeps no copy of it as a surface.
+                Some(stem) if stem == lower => emit(lower, lower),
+                Some(stem) => emit(stem, lower),
+                None => emit(&self.stemmer.stem(lower), lower),
+            }
         }
         true
     }
