@@ -178,8 +178,8 @@ fn count_share<'t, T: AsRef<str>, Z: Tokenize + ?Sized>(
         }
     }
     tally.resize(session.term_count(), Tally::default());
-    let (df, cf) = tally.iter().map(|t| (t.df, t.cf)).unzip();
-    let sorted = sorted_ids(&session);
+    let (df, cf): (Vec<u32>, Vec<u64>) = tally.iter().map(|t| (t.df, t.cf)).unzip();
+    let sorted = sorted_ids(&session, &df);
     Share { session, chunks, df, cf, sorted, indptr, indices, values }
 }
 

@@ -116,25 +116,44 @@ fn order_key(term: &str) -> (u64, u32) {
     (u64::from_be_bytes(high.try_into().expect("eight bytes")), u32::from_be_bytes(low.try_into().expect("four bytes")))
 }
 
-/// A session's term ids sorted by term, with the terms' order keys. Sorted as numbers first, the strings
-/// compared only where the keys tie: comparing strings throughout cost a cache miss per comparison (the
-/// terms lie all over the session's arena).
-pub(super) fn sorted_ids<S: TokenSession>(session: &S) -> Vec<SortedId> {
+/// A session's term ids sorted by term, with the terms' order keys, each tagged with whether it occurs in the
+/// share's rows (`df`, by id, above 0). Sorted as numbers first, the strings compared only where the keys tie:
+/// comparing strings throughout cost a cache miss per comparison (the terms lie all over the session's arena).
+pub(super) fn sorted_ids<S: TokenSession>(session: &S, df: &[u32]) -> Vec<SortedId> {
     let mut sorted: Vec<SortedId> = (0..session.term_count() as u32)
         .map(|t| {
-            let (high, low) = order_key(session.term(t));
-            (high, low, t)
+            assert!(t < OCCURS, "a session gives fewer than 2^31 term ids");
+            let occurs = if df[t as usize] > 0 { OCCURS } else { 0 };
+            SortedId { key: order_key(session.term(t)), tagged: t | occurs }
         })
         .collect();
     sorted.sort_unstable();
-    for tie in sorted.chunk_by_mut(|a, b| (a.0, a.1) == (b.0, b.1)).filter(|tie| tie.len() > 1) {
-        tie.sort_unstable_by(|a, b| session.term(a.2).cmp(session.term(b.2)));
+    for tie in sorted.chunk_by_mut(|a, b| a.key == b.key).filter(|tie| tie.len() > 1) {
+        tie.sort_unstable_by(|a, b| session.term(a.local()).cmp(session.term(b.local())));
     }
     sorted
 }
 
-/// A term id with its term's order key, `(key.0, key.1, id)`: flat, sixteen bytes.
-pub(super) type SortedId = (u64, u32, u32);
+/// A share's term in the sorted order: its order key, its local id, and whether it occurs in the share's rows, all
+/// read in the order of the list (the merge read each term's document frequency where its thread had left it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct SortedId {
+    key: (u64, u32),
+    /// The local id, with [`OCCURS`] set where the term occurs.
+    tagged: u32,
+}
+
+const OCCURS: u32 = 1 << 31;
+
+impl SortedId {
+    fn local(self) -> u32 {
+        self.tagged & !OCCURS
+    }
+
+    fn occurs(self) -> bool {
+        self.tagged & OCCURS != 0
+    }
+}
 
 /// The sorted union of the terms that occur in some share, and for each share the global id of each of its
 /// local ids (`u32::MAX`: the term occurs in no share). A term gets its global id in every share that knows it,
@@ -165,9 +184,9 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
             let mut map = vec![u32::MAX; shares[s].sorted.len()];
             for (p, (_, by_position)) in merged.iter().enumerate() {
                 let sorted = &shares[s].sorted[cuts[p][s]..cuts[p + 1][s]];
-                for (&(_, _, local), &g) in sorted.iter().zip(&by_position[s]) {
+                for (id, &g) in sorted.iter().zip(&by_position[s]) {
                     if g != u32::MAX {
-                        map[local as usize] = g + offsets[p];
+                        map[id.local() as usize] = g + offsets[p];
                     }
                 }
             }
@@ -182,7 +201,7 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
 /// How two shares' terms are ordered: by their order keys, the strings read only where the keys tie (read
 /// throughout, or copied beside the keys first, they cost a cache miss, or a page of fresh memory, per term).
 fn compare<S: TokenSession>((a, x): (&Share<S>, SortedId), (b, y): (&Share<S>, SortedId)) -> Ordering {
-    (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| a.session.term(x.2).cmp(b.session.term(y.2)))
+    x.key.cmp(&y.key).then_with(|| a.session.term(x.local()).cmp(b.session.term(y.local())))
 }
 
 /// Merges the shares' sorted terms from `from[s]` to `to[s]`: the terms that occur in some share, sorted, and for
@@ -193,7 +212,8 @@ fn merge_part<'s, S: TokenSession>(
     to: &[usize],
 ) -> (Vec<&'s str>, Vec<Vec<u32>>) {
     let mut by_position: Vec<Vec<u32>> = (0..shares.len()).map(|s| vec![u32::MAX; to[s] - from[s]]).collect();
-    let mut all: Vec<&str> = Vec::new();
+    // Room for every term of the part: reserved address space costs nothing until written, growing by copies would.
+    let mut all = Vec::with_capacity((0..shares.len()).map(|s| to[s] - from[s]).sum());
     let mut next = from.to_vec();
     let mut holds = Vec::with_capacity(shares.len());
     let head = |s: usize, next: &[usize]| shares[s].sorted[..to[s]].get(next[s]).map(|&id| (&shares[s], id));
@@ -214,7 +234,7 @@ fn merge_part<'s, S: TokenSession>(
             }
         }
         let Some(least) = least else { break };
-        let occurs = holds.iter().any(|&s| shares[s].df[shares[s].sorted[next[s]].2 as usize] > 0);
+        let occurs = holds.iter().any(|&s| shares[s].sorted[next[s]].occurs());
         for &s in &holds {
             if occurs {
                 by_position[s][next[s] - from[s]] = all.len() as u32;
@@ -222,7 +242,7 @@ fn merge_part<'s, S: TokenSession>(
             next[s] += 1;
         }
         if occurs {
-            all.push(least.0.session.term(least.1 .2));
+            all.push(least.0.session.term(least.1.local()));
         }
     }
     (all, by_position)
