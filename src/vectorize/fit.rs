@@ -44,28 +44,33 @@ impl<S: TokenSession + Sync> Counted<S> {
         let merged = self.merged();
         let concept = self.concepts(&merged);
         // The display forms, only read at the end, are found while the model is fitted and the rows weighed.
-        let (display, fitted) = rayon::join(
+        let (mut display, fitted) = rayon::join(
             || self.display_forms(&merged),
             || -> Result<_> {
                 let (df, cf) = self.frequencies(&merged);
                 let corpus = Frequencies { n_docs: self.n_docs(), df: &df, cf: &cf };
                 let (model, keep) = fit_model(&corpus, params)?;
-                let column = columns(&keep, merged.all.len());
+                // Every term kept (scikit-learn's default bounds): the global ids are the columns.
+                let every_term = keep.len() == merged.all.len();
                 // A share's local ids straight to columns.
-                let share_columns: Vec<Vec<u32>> = merged
-                    .maps
-                    .iter()
-                    .map(|map| map.iter().map(|&g| if g == u32::MAX { u32::MAX } else { column[g as usize] }).collect())
-                    .collect();
+                let renumbered: Vec<Vec<u32>>;
+                let share_columns = if every_term {
+                    &merged.maps
+                } else {
+                    let column = columns(&keep, merged.all.len());
+                    let to_column = |&g: &u32| if g == u32::MAX { u32::MAX } else { column[g as usize] };
+                    renumbered = merged.maps.iter().map(|map| map.iter().map(to_column).collect()).collect();
+                    &renumbered
+                };
                 let entry = |col: u32, c: u32| (col, c as f64);
-                let rows = self.rows(&share_columns, keep.len(), entry, |cols, weights| model.weigh_row(cols, weights));
-                Ok((model, keep, column, rows))
+                let rows = self.rows(share_columns, keep.len(), entry, |cols, weights| model.weigh_row(cols, weights));
+                Ok((model, keep, every_term, rows))
             },
         );
-        let (mut model, keep, column, (indptr, indices, data)) = fitted?;
+        let (mut model, keep, every_term, (indptr, indices, data)) = fitted?;
         (model.vocab.terms, model.vocab.lang) = kept_terms(&keep, |j| merged.all[j], &concept);
         model.vocab.display =
-            display.into_iter().zip(&column).filter(|(_, &c)| c != u32::MAX).map(|(s, _)| s).collect();
+            if every_term { display } else { keep.iter().map(|&j| std::mem::take(&mut display[j])).collect() };
         // Not checked again (a pass over every entry, a millisecond on the KCNA stories): each row was written in
         // column order, with distinct columns (a share's terms map to distinct kept columns) below `keep.len()`,
         // into rows laid out by `indptr`; the tests check the structure of what this returns.
@@ -97,7 +102,9 @@ fn fit_model(corpus: &Frequencies, params: &TfidfParams) -> Result<(TfidfModel, 
     if hi < lo {
         bail!("max_df corresponds to fewer documents ({hi}) than min_df ({lo})");
     }
-    let mut keep: Vec<usize> = (0..df.len()).filter(|&j| df[j] as f64 >= lo && df[j] as f64 <= hi).collect();
+    // Sized for every term at once: growing by copies cost a page of fresh memory at each doubling.
+    let mut keep: Vec<usize> = Vec::with_capacity(df.len());
+    keep.extend((0..df.len()).filter(|&j| df[j] as f64 >= lo && df[j] as f64 <= hi));
     if let Some(max) = params.max_features {
         // The most frequent terms over the corpus; ties go to the term that sorts first.
         keep.sort_by(|&a, &b| cf[b].cmp(&cf[a]).then(a.cmp(&b)));
