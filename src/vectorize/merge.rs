@@ -90,16 +90,15 @@ impl<S: TokenSession + Sync> Counted<S> {
         for g in (0..all.len()).filter(|&g| next[g] < starts[g + 1]) {
             bucketed[next[g]] = (all[g], own[g]);
         }
-        let best: Vec<Option<(&str, u64)>> = (0..all.len())
+        // Each term's most frequent form, if it was seen at all; found where it is shown (kept for every term, these
+        // were a megabyte of fresh memory on YNAT).
+        let best = |g: usize| match &bucketed[starts[g]..starts[g + 1]] {
+            [] => (own[g] > 0).then(|| (all[g], own[g])),
+            candidates => most_frequent(candidates),
+        };
+        (0..all.len())
             .into_par_iter()
-            .map(|g| match &bucketed[starts[g]..starts[g + 1]] {
-                [] => (own[g] > 0).then(|| (all[g], own[g])),
-                candidates => most_frequent(candidates),
-            })
-            .collect();
-        all.par_iter()
-            .zip(&best)
-            .map(|(term, b)| b.map_or_else(|| ngram_display(term, all, &best), |(s, _)| s.into()))
+            .map(|g| best(g).map_or_else(|| ngram_display(all[g], all, best), |(s, _)| s.into()))
             .collect()
     }
 }
@@ -265,13 +264,11 @@ fn most_frequent<'s>(candidates: &[(&'s str, u64)]) -> Option<(&'s str, u64)> {
     best
 }
 
-/// An n-gram has no surface of its own: its words' display forms, joined. Neighbours that read the same (two
-/// syllable bigrams of one Korean stem, 사거 거리 → 사거리) are shown once.
-fn ngram_display(term: &str, all: &[&str], best: &[Option<(&str, u64)>]) -> String {
-    let mut parts: Vec<&str> = term
-        .split(' ')
-        .map(|part| all.binary_search(&part).ok().and_then(|g| best[g]).map_or(part, |(s, _)| s))
-        .collect();
+/// An n-gram has no surface of its own: its words' display forms (`best`, by global id), joined. Neighbours that read
+/// the same (two syllable bigrams of one Korean stem, 사거 거리 → 사거리) are shown once.
+fn ngram_display<'s>(term: &'s str, all: &[&str], best: impl Fn(usize) -> Option<(&'s str, u64)>) -> String {
+    let mut parts: Vec<&str> =
+        term.split(' ').map(|part| all.binary_search(&part).ok().and_then(&best).map_or(part, |(s, _)| s)).collect();
     parts.dedup();
     parts.join(" ")
 }
