@@ -121,9 +121,29 @@ const fn rule_when(text: &'static [u8], with: &'static [u8], when: When) -> Rule
     Rule { suffix: suffix(text), with, when }
 }
 
-// Each step's suffixes, longest first: the first that ends the word is its longest.
+/// A step's rules, longest suffix first (the first that ends the word is its longest), and which of them end in
+/// each letter: a word is compared only with the suffixes that end in its last letter (five in twenty-four, at most).
+struct Step<const N: usize> {
+    rules: [Rule; N],
+    /// Bit `i` of `by_last[c - b'a']`: rule `i`'s suffix ends in `c`.
+    by_last: [u32; 26],
+}
 
-const STEP_2: [Rule; 24] = [
+impl<const N: usize> Step<N> {
+    const fn new(rules: [Rule; N]) -> Step<N> {
+        assert!(N <= 32, "a rule per bit");
+        let mut by_last = [0u32; 26];
+        let mut i = 0;
+        while i < N {
+            // The suffix's last byte is the lowest of its key.
+            by_last[(rules[i].suffix.key as u8 - b'a') as usize] |= 1 << i;
+            i += 1;
+        }
+        Step { rules, by_last }
+    }
+}
+
+const STEP_2: Step<24> = Step::new([
     rule(b"ational", b"ate"),
     rule(b"ization", b"ize"),
     rule(b"fulness", b"ful"),
@@ -148,9 +168,9 @@ const STEP_2: [Rule; 24] = [
     rule(b"bli", b"ble"),
     rule_when(b"ogi", b"og", When::AfterL),
     rule_when(b"li", b"", When::AfterValidLi),
-];
+]);
 
-const STEP_3: [Rule; 9] = [
+const STEP_3: Step<9> = Step::new([
     rule(b"ational", b"ate"),
     rule(b"tional", b"tion"),
     rule(b"alize", b"al"),
@@ -160,9 +180,9 @@ const STEP_3: [Rule; 9] = [
     rule(b"ical", b"ic"),
     rule(b"ness", b""),
     rule(b"ful", b""),
-];
+]);
 
-const STEP_4: [Rule; 18] = [
+const STEP_4: Step<18> = Step::new([
     rule(b"ement", b""),
     rule(b"ance", b""),
     rule(b"ence", b""),
@@ -181,7 +201,7 @@ const STEP_4: [Rule; 18] = [
     rule(b"al", b""),
     rule(b"er", b""),
     rule(b"ic", b""),
-];
+]);
 
 fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
@@ -344,11 +364,23 @@ impl Word<'_> {
         }
     }
 
-    /// Steps 2 to 4: the longest of `rules`' suffixes, replaced if it begins at `region` or after and its condition
-    /// holds.
-    fn apply(&mut self, rules: &[Rule], region: usize) {
+    /// Steps 2 to 4: the longest of the step's suffixes that ends the word, replaced if it begins at `region` or after
+    /// and its condition holds.
+    fn apply<const N: usize>(&mut self, step: &Step<N>, region: usize) {
+        let Some(&last) = self.word().last() else { return };
+        // No suffix ends in `Y` (a `y` made a consonant).
+        let Some(&(mut candidates)) = step.by_last.get(last.wrapping_sub(b'a') as usize) else { return };
         let tail = self.tail();
-        let Some(rule) = rules.iter().find(|r| tail & r.suffix.mask == r.suffix.key) else { return };
+        let rule = loop {
+            if candidates == 0 {
+                return;
+            }
+            let rule = &step.rules[candidates.trailing_zeros() as usize];
+            if tail & rule.suffix.mask == rule.suffix.key {
+                break rule;
+            }
+            candidates &= candidates - 1;
+        };
         let start = self.len - rule.suffix.text.len();
         let before = start.checked_sub(1).map(|i| self.at(i));
         let holds = start >= region
@@ -424,9 +456,10 @@ mod tests {
         let stems = "a b y ab ay ya by ey sky ski gener commun arsen generat communit arsenal hop hope tap fil fill bow box say play cr tr ti ord rat relat nation condit format sens digit hyster anal log ecolog bio geo catalog fulfil agre fe pr proc succ exc inn out cann herr earr luxuri troubl siz hopp fall hiss fizz fail fil kiwi gas bus pass alliance integr denuclear peninsula korea unit secur militar econom cooper allianc sanction negoti provoc abl bl iz at eas emphas mov lov giv tax sew snow yea yay buy guy toy enjoy deploy anyon";
         let stems: Vec<&str> = std::iter::once("").chain(stems.split(' ')).collect();
         let suffixes: Vec<&[u8]> = STEP_2
+            .rules
             .iter()
-            .chain(&STEP_3)
-            .chain(&STEP_4)
+            .chain(&STEP_3.rules)
+            .chain(&STEP_4.rules)
             .flat_map(|r| [r.suffix.text, r.with])
             .chain(EXCEPTIONS.iter().map(|e| e.0.text))
             .chain(INVARIANT_AFTER_1A.iter().map(|w| w.text))
