@@ -83,7 +83,7 @@ impl<S: TokenSession + Sync> Counted<S> {
 }
 
 /// `ln(count) + 1` for the whole counts below 256, nearly every entry, made once by the same `ln`, so with the same
-/// bits: a logarithm per entry made the KCNA stories' vectorize stage a third longer.
+/// bits: a logarithm per entry made the KCNA stories' vectorize stage a sixth to a third longer.
 static SUBLINEAR_TF: std::sync::LazyLock<[f64; 256]> =
     std::sync::LazyLock::new(|| std::array::from_fn(|k| (k as f64).ln() + 1.0));
 
