@@ -121,6 +121,11 @@ const fn rule_when(text: &'static [u8], with: &'static [u8], when: When) -> Rule
     Rule { suffix: suffix(text), with, when }
 }
 
+/// A rule that deletes its suffix.
+const fn delete(text: &'static [u8]) -> Rule {
+    rule(text, b"")
+}
+
 /// A step's rules, longest suffix first (the first that ends the word is its longest), and which of them end in
 /// each letter: a word is compared only with the suffixes that end in its last letter (five in twenty-four, at most).
 struct Step<const N: usize> {
@@ -178,29 +183,29 @@ const STEP_3: Step<9> = Step::new([
     rule(b"iciti", b"ic"),
     rule_when(b"ative", b"", When::InR2),
     rule(b"ical", b"ic"),
-    rule(b"ness", b""),
-    rule(b"ful", b""),
+    delete(b"ness"),
+    delete(b"ful"),
 ]);
 
 const STEP_4: Step<18> = Step::new([
-    rule(b"ement", b""),
-    rule(b"ance", b""),
-    rule(b"ence", b""),
-    rule(b"able", b""),
-    rule(b"ible", b""),
-    rule(b"ment", b""),
-    rule(b"ant", b""),
-    rule(b"ent", b""),
-    rule(b"ism", b""),
-    rule(b"ate", b""),
-    rule(b"iti", b""),
-    rule(b"ous", b""),
-    rule(b"ive", b""),
-    rule(b"ize", b""),
+    delete(b"ement"),
+    delete(b"ance"),
+    delete(b"ence"),
+    delete(b"able"),
+    delete(b"ible"),
+    delete(b"ment"),
+    delete(b"ant"),
+    delete(b"ent"),
+    delete(b"ism"),
+    delete(b"ate"),
+    delete(b"iti"),
+    delete(b"ous"),
+    delete(b"ive"),
+    delete(b"ize"),
     rule_when(b"ion", b"", When::AfterSOrT),
-    rule(b"al", b""),
-    rule(b"er", b""),
-    rule(b"ic", b""),
+    delete(b"al"),
+    delete(b"er"),
+    delete(b"ic"),
 ]);
 
 fn is_vowel(c: u8) -> bool {
