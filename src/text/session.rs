@@ -12,8 +12,8 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use super::{for_each_run, Analyzer, KoreanMode, Script};
 use nfc::is_plainly_nfc_text;
 pub(super) use start::GlossaryStart;
-use start::{Candidate, SessionPhrase, Strings, ONE_WORD};
-use table::{Interner, Probe};
+use start::{Candidate, SessionPhrase, ONE_WORD};
+use table::{Interner, Probe, Strings};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
 /// forms seen behind each term (for display).

@@ -40,7 +40,7 @@ pub(super) struct Share<S> {
     /// (a session also knows terms of glossary phrases and of words that only ever occurred inside a phrase).
     pub(super) df: Vec<u32>,
     pub(super) cf: Vec<u64>,
-    /// The local ids, sorted by term, with their terms' order keys.
+    /// The local ids, sorted by term, with their terms' order keys and whether they occur in this share's rows.
     pub(super) sorted: Vec<SortedId>,
     pub(super) indptr: Vec<usize>,
     pub(super) indices: Vec<u32>,

@@ -2,28 +2,8 @@
 //! it (interning every phrase's terms, indexing the phrases by their first term) took 0.4–0.6 ms, on each thread,
 //! at the start of every count.
 
-use super::table::Interner;
+use super::table::{Interner, Strings};
 use crate::text::glossary::Phrase;
-
-/// Strings one after the other in one buffer.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Strings {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl Strings {
-    pub(super) fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        self.ends.len() as u32 - 1
-    }
-
-    pub(super) fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
-    }
-}
 
 /// A glossary phrase where its first term stands, with its second term, so that the candidates that differ there
 /// (most of them: `north` begins a dozen phrases) are turned down without reading the phrase's terms.

@@ -21,15 +21,13 @@ const EMPTY: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 pub struct Interner<V: Copy + Default = ()> {
     slots: Vec<Slot<V>>,
-    /// Every key, one after the other.
-    arena: String,
-    /// `ends[id]`: where key `id` ends in `arena` (it starts where the previous one ends).
-    ends: Vec<usize>,
+    /// Every key, one after the other, by id.
+    keys: Strings,
 }
 
 impl<V: Copy + Default> Default for Interner<V> {
     fn default() -> Self {
-        Interner { slots: vec![Self::free(); 64], arena: String::new(), ends: Vec::new() }
+        Interner { slots: vec![Self::free(); 64], keys: Strings::default() }
     }
 }
 
@@ -95,15 +93,13 @@ impl<V: Copy + Default> Interner<V> {
 
     /// How many strings have ids.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.keys.len()
     }
 
     /// The string with this id.
     #[inline]
     pub fn get(&self, id: u32) -> &str {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        &self.arena[start..self.ends[id]]
+        self.keys.get(id)
     }
 
     /// Asks the CPU to start loading the slot where a lookup of `probe` starts.
@@ -158,12 +154,10 @@ impl<V: Copy + Default> Interner<V> {
 
     /// Gives `key`, known to have no id yet, the next one, with its value.
     pub fn insert(&mut self, key: &str, probe: Probe, value: V) -> (u32, &mut V) {
-        if (self.ends.len() + 1) * 2 > self.slots.len() {
+        if (self.keys.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let id = self.ends.len() as u32;
-        self.arena.push_str(key);
-        self.ends.push(self.arena.len());
+        let id = self.keys.push(key);
         let i = self.place(Slot { head: probe.head, meta: probe.meta, id, value }, probe.hash);
         (id, &mut self.slots[i].value)
     }
@@ -199,6 +193,33 @@ impl<V: Copy + Default> Interner<V> {
             };
             self.place(slot, hash);
         }
+    }
+}
+
+/// Strings one after the other in one buffer, each found by its index: no allocation per string.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Strings {
+    text: String,
+    /// `ends[i]`: where string `i` ends in `text` (it starts where the previous one ends).
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    /// Appends `s`; returns its index.
+    pub(super) fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.ends.len() as u32 - 1
+    }
+
+    #[inline]
+    pub(super) fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
     }
 }
 
