@@ -58,6 +58,13 @@ const fn suffix(text: &'static [u8]) -> Suffix {
     Suffix { text, key, mask }
 }
 
+impl Suffix {
+    /// Whether a word whose last eight bytes are `tail` ([`Word::tail`]) ends with this suffix.
+    fn ends(&self, tail: u64) -> bool {
+        tail & self.mask == self.key
+    }
+}
+
 /// Whole words with a stem of their own, before any rule (Snowball's `exception1`).
 const EXCEPTIONS: [(Suffix, &[u8]); 18] = [
     (suffix(b"skis"), b"ski"),
@@ -270,7 +277,7 @@ impl Word<'_> {
     }
 
     fn ends(&self, suffix: &Suffix) -> bool {
-        self.tail() & suffix.mask == suffix.key
+        suffix.ends(self.tail())
     }
 
     /// Whether the word is `whole` (of at most eight bytes).
@@ -381,7 +388,7 @@ impl Word<'_> {
                 return;
             }
             let rule = &step.rules[candidates.trailing_zeros() as usize];
-            if tail & rule.suffix.mask == rule.suffix.key {
+            if rule.suffix.ends(tail) {
                 break rule;
             }
             candidates &= candidates - 1;
