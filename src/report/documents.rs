@@ -55,17 +55,18 @@ pub fn write_documents(path: &Path, records: &[Record], stage_columns: &[Column]
     let extra_names: Vec<String> =
         extra.iter().map(|e| if header.contains(e) { format!("input_{e}") } else { e.to_string() }).collect();
     header.extend(extra_names.iter().map(String::as_str));
-    super::write_csv(path, &header, |w| {
+    super::write_csv_blocks(path, &header, records.len(), |rows, w| {
         // Fields written as they are, not copied into a row first; the few that are formatted share one buffer.
         let mut text = String::new();
-        let mut formatted = |w: &mut csv::Writer<&mut dyn std::io::Write>, value: Option<&dyn Display>| {
+        let mut formatted = |w: &mut csv::Writer<Vec<u8>>, value: Option<&dyn Display>| {
             match value {
                 Some(value) => super::write_display(&mut text, value),
                 None => text.clear(),
             }
             w.write_field(&text)
         };
-        for (i, r) in records.iter().enumerate() {
+        for i in rows {
+            let r = &records[i];
             w.write_field(&r.id)?;
             w.write_field(&r.title)?;
             let year = r.year();

@@ -56,6 +56,37 @@ pub fn write_csv(
     })
 }
 
+/// Writes a CSV file atomically, like [`write_csv`], for a table of `rows` rows: `fill(range, w)` writes the rows of
+/// `range`, each ended by `write_record`. Blocks of rows are formatted in parallel, each by a writer of its own into
+/// a buffer, and the buffers written in order, so the bytes are those one writer would give. Formatting fields is
+/// most of the time of writing a big table (documents.csv on the YNAT headlines: 77 M instructions on one thread).
+pub fn write_csv_blocks(
+    path: &Path,
+    header: &[&str],
+    rows: usize,
+    fill: impl Fn(std::ops::Range<usize>, &mut csv::Writer<Vec<u8>>) -> Result<()> + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    // Enough rows that a block's writer and buffers cost nothing beside them, few enough for a block per thread.
+    const ROWS_PER_BLOCK: usize = 2048;
+    let text = |fill: &dyn Fn(&mut csv::Writer<Vec<u8>>) -> Result<()>| -> Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+    };
+    let head = text(&|w| Ok(w.write_record(header)?))?;
+    let blocks: Vec<Vec<u8>> = (0..rows.div_ceil(ROWS_PER_BLOCK))
+        .into_par_iter()
+        .map(|b| text(&|w| fill(b * ROWS_PER_BLOCK..rows.min((b + 1) * ROWS_PER_BLOCK), w)))
+        .collect::<Result<_>>()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    write_atomic(path, |out| {
+        out.write_all(&head)?;
+        blocks.iter().try_for_each(|block| out.write_all(block))?;
+        Ok(())
+    })
+}
+
 /// A report folder: knows its path and records which files were written, for the manifest.
 #[derive(Debug)]
 pub struct ReportDir {
@@ -99,6 +130,40 @@ pub fn write_rejected(out: &mut ReportDir, rejected: &[crate::corpus::Rejected])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_written_in_parallel_are_the_bytes_of_one_writer() {
+        // Fields that need quoting, across several blocks and a last, partial one.
+        let field = |i: usize| match i % 4 {
+            0 => format!("동맹 {i}"),
+            1 => format!("a,\"quoted\" {i}"),
+            2 => format!("two\nlines {i}"),
+            _ => String::new(),
+        };
+        let rows = 2 * 2048 + 77;
+        let mut one = csv::Writer::from_writer(Vec::new());
+        one.write_record(["n", "text"]).unwrap();
+        (0..rows).for_each(|i| one.write_record([i.to_string(), field(i)]).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        write_csv_blocks(&path, &["n", "text"], rows, |range, w| {
+            for i in range {
+                w.write_record([i.to_string(), field(i)])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), one.into_inner().unwrap());
+        // A block that fails leaves no file, and the error names it.
+        let failed = dir.path().join("failed.csv");
+        let err = write_csv_blocks(&failed, &["n"], rows, |range, _| {
+            anyhow::ensure!(!range.contains(&3000), "row 3000 is bad");
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("failed.csv") && format!("{err:#}").contains("row 3000"), "{err:#}");
+        assert!(!failed.exists());
+    }
 
     #[test]
     fn atomic_write_keeps_old_file_on_failure() {

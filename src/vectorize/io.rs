@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sprs::{CsMatI, SpIndex};
 
 use super::{TfidfModel, Vocabulary};
-use crate::report::{write_atomic, write_csv, write_f64, write_shortest};
+use crate::report::{write_atomic, write_csv_blocks, write_f64, write_shortest};
 use crate::text::AnalyzerConfig;
 
 /// `vocab.csv` / `terms.csv`: one row per term, in column order; `total_weight` is the column sum of the
@@ -25,10 +25,10 @@ pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
             total[j] += x;
         }
     }
-    write_csv(path, &["term", "display", "lang", "df", "cf", "idf", "total_weight"], |w| {
+    write_csv_blocks(path, &["term", "display", "lang", "df", "cf", "idf", "total_weight"], vocab.len(), |terms, w| {
         // Fields written as they are; the numbers formatted into reused buffers, not a String each.
         let (mut ints, mut idf, mut weight) = (itoa::Buffer::new(), String::new(), String::new());
-        for (j, &total) in total.iter().enumerate() {
+        for j in terms {
             w.write_field(&vocab.terms[j])?;
             w.write_field(&vocab.display[j])?;
             w.write_field(vocab.lang[j].as_str())?;
@@ -36,7 +36,7 @@ pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
             w.write_field(ints.format(vocab.cf[j]))?;
             write_shortest(&mut idf, vocab.idf[j]);
             w.write_field(&idf)?;
-            write_f64(&mut weight, total, 6);
+            write_f64(&mut weight, total[j], 6);
             w.write_field(&weight)?;
             w.write_record(None::<&[u8]>)?;
         }
