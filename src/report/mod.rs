@@ -67,22 +67,26 @@ pub fn write_csv_blocks(
     fill: impl Fn(std::ops::Range<usize>, &mut csv::Writer<Vec<u8>>) -> Result<()> + Sync,
 ) -> Result<()> {
     use rayon::prelude::*;
-    // Enough rows that a block's writer and buffers cost nothing beside them, few enough for a block per thread.
+    // Enough rows that a block's writer and buffer cost nothing beside them, few enough for a block per thread.
     const ROWS_PER_BLOCK: usize = 2048;
+    // Blocks formatted before they are written: only a wave's text is held at once (a documents.csv of a million
+    // records would be a few hundred megabytes).
+    const BLOCKS_PER_WAVE: usize = 32;
     let text = |fill: &dyn Fn(&mut csv::Writer<Vec<u8>>) -> Result<()>| -> Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         fill(&mut w)?;
         w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
     };
-    let head = text(&|w| Ok(w.write_record(header)?))?;
-    let blocks: Vec<Vec<u8>> = (0..rows.div_ceil(ROWS_PER_BLOCK))
-        .into_par_iter()
-        .map(|b| text(&|w| fill(b * ROWS_PER_BLOCK..rows.min((b + 1) * ROWS_PER_BLOCK), w)))
-        .collect::<Result<_>>()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let blocks = rows.div_ceil(ROWS_PER_BLOCK);
     write_atomic(path, |out| {
-        out.write_all(&head)?;
-        blocks.iter().try_for_each(|block| out.write_all(block))?;
+        out.write_all(&text(&|w| Ok(w.write_record(header)?))?)?;
+        for wave in (0..blocks).step_by(BLOCKS_PER_WAVE) {
+            let texts: Vec<Vec<u8>> = (wave..blocks.min(wave + BLOCKS_PER_WAVE))
+                .into_par_iter()
+                .map(|b| text(&|w| fill(b * ROWS_PER_BLOCK..rows.min((b + 1) * ROWS_PER_BLOCK), w)))
+                .collect::<Result<_>>()?;
+            texts.iter().try_for_each(|t| out.write_all(t))?;
+        }
         Ok(())
     })
 }
@@ -133,14 +137,15 @@ mod tests {
 
     #[test]
     fn blocks_written_in_parallel_are_the_bytes_of_one_writer() {
-        // Fields that need quoting, across several blocks and a last, partial one.
+        // Fields that need quoting, across blocks, waves and a last, partial block.
         let field = |i: usize| match i % 4 {
             0 => format!("동맹 {i}"),
             1 => format!("a,\"quoted\" {i}"),
             2 => format!("two\nlines {i}"),
             _ => String::new(),
         };
-        let rows = 2 * 2048 + 77;
+        // More rows than a wave of blocks holds.
+        let rows = 33 * 2048 + 77;
         let mut one = csv::Writer::from_writer(Vec::new());
         one.write_record(["n", "text"]).unwrap();
         (0..rows).for_each(|i| one.write_record([i.to_string(), field(i)]).unwrap());
