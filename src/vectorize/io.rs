@@ -4,12 +4,11 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sprs::{CsMatI, SpIndex};
 
 use super::{TfidfModel, Vocabulary};
-use crate::report::{write_atomic, write_csv_blocks, write_f64, write_shortest};
+use crate::report::{write_atomic, write_blocks, write_csv_blocks, write_f64, write_shortest};
 use crate::text::AnalyzerConfig;
 
 /// `vocab.csv` / `terms.csv`: one row per term, in column order; `total_weight` is the column sum of the
@@ -45,10 +44,8 @@ pub fn write_vocabulary<I: SpIndex, Iptr: SpIndex>(
 }
 
 /// The matrix in Matrix Market coordinate form (1-based), readable by `scipy.io.mmread`; values are written
-/// in their shortest round-trip form (ryu), so nothing is lost. Blocks of rows are formatted in parallel (itoa,
-/// ryu: number formatting is most of the time of writing) a wave at a time, each wave while the one before it is
-/// written. The waves' buffers are reused, so only two waves' text is ever held or faulted in: holding whole waves of
-/// 2,048-row blocks took 25 MB more at the peak on the KCNA stories.
+/// in their shortest round-trip form (ryu), so nothing is lost. Blocks of rows are formatted in parallel by
+/// [`write_blocks`] (itoa, ryu: number formatting is most of the time of writing).
 pub fn write_matrix_market<I: SpIndex + Sync, Iptr: SpIndex + Sync>(
     path: &Path,
     m: &CsMatI<f64, I, Iptr>,
@@ -74,33 +71,17 @@ pub fn write_matrix_market<I: SpIndex + Sync, Iptr: SpIndex + Sync>(
             env!("CARGO_PKG_VERSION")
         )?;
         writeln!(w, "{} {} {}", m.rows(), m.cols(), m.nnz())?;
-        let (mut written, mut spare): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (Vec::new(), Vec::new());
-        std::thread::scope(|scope| -> Result<()> {
-            for wave in blocks.chunks(2 * rayon::current_num_threads()) {
-                let mut texts: Vec<Vec<u8>> = wave.iter().map(|_| spare.pop().unwrap_or_default()).collect();
-                let formatting = scope.spawn(move || {
-                    texts.par_iter_mut().zip(wave).for_each(|(text, rows)| format_rows(m, rows.clone(), text));
-                    texts
-                });
-                for text in &written {
-                    w.write_all(text)?;
-                }
-                spare.append(&mut written);
-                written = formatting.join().expect("formatting rows does not panic");
-            }
+        write_blocks(&mut w, &blocks, |rows, text| {
+            format_rows(m, rows.clone(), text);
             Ok(())
         })?;
-        for text in &written {
-            w.write_all(text)?;
-        }
         w.flush()?;
         Ok(())
     })
 }
 
-/// The Matrix Market lines of rows `rows`, in place of what `out` held.
+/// The Matrix Market lines of rows `rows`, appended to `out`.
 fn format_rows<I: SpIndex, Iptr: SpIndex>(m: &CsMatI<f64, I, Iptr>, rows: std::ops::Range<usize>, out: &mut Vec<u8>) {
-    out.clear();
     let (mut ints, mut floats) = (itoa::Buffer::new(), ryu::Buffer::new());
     for i in rows {
         let row = m.outer_view(i).expect("the row is inside the matrix");
