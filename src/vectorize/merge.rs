@@ -103,16 +103,31 @@ impl<S: TokenSession + Sync> Counted<S> {
     }
 }
 
-/// A term's first twelve bytes, zero-padded, big-endian: two numbers that order terms as their bytes do, except
-/// that terms sharing twelve bytes (or differing only by trailing NULs) tie and need their whole bytes compared.
-/// Twelve, not eight: eight bytes are under three Hangul syllables, and 7,236 of YNAT's 39,214 terms tied on them
-/// (1,828 on twelve), each tie a string comparison in the sort and again in the merge.
-fn order_key(term: &str) -> (u64, u32) {
-    let mut head = [0u8; 12];
-    let n = term.len().min(12);
+/// A term's order key: its first fifteen bytes, zero-padded, big-endian, then its length up to 16. As numbers, keys
+/// order terms as their bytes do; equal keys of up to fifteen bytes are equal terms, so only longer terms that share
+/// their first fifteen bytes need their strings compared ([`OrderKey::is_whole`]). Without the length, every term
+/// two threads both saw tied with itself and was compared as strings in the merge, a cache miss each.
+fn order_key(term: &str) -> OrderKey {
+    let mut head = [0u8; 16];
+    let n = term.len().min(15);
     head[..n].copy_from_slice(&term.as_bytes()[..n]);
+    head[15] = term.len().min(16) as u8;
     let (high, low) = head.split_at(8);
-    (u64::from_be_bytes(high.try_into().expect("eight bytes")), u32::from_be_bytes(low.try_into().expect("four bytes")))
+    OrderKey(
+        u64::from_be_bytes(high.try_into().expect("eight bytes")),
+        u64::from_be_bytes(low.try_into().expect("eight bytes")),
+    )
+}
+
+/// See [`order_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct OrderKey(u64, u64);
+
+impl OrderKey {
+    /// Whether the key holds its whole term (fifteen bytes or fewer), so that equal keys are equal terms.
+    fn is_whole(self) -> bool {
+        self.1 & 0xFF < 16
+    }
 }
 
 /// A session's term ids sorted by term, with the terms' order keys, each tagged with whether it occurs in the
@@ -127,6 +142,7 @@ pub(super) fn sorted_ids<S: TokenSession>(session: &S, df: &[u32]) -> Vec<Sorted
         })
         .collect();
     sorted.sort_unstable();
+    // A session's terms are distinct, so only keys that do not hold their whole term can tie.
     for tie in sorted.chunk_by_mut(|a, b| a.key == b.key).filter(|tie| tie.len() > 1) {
         tie.sort_unstable_by(|a, b| session.term(a.local()).cmp(session.term(b.local())));
     }
@@ -137,7 +153,7 @@ pub(super) fn sorted_ids<S: TokenSession>(session: &S, df: &[u32]) -> Vec<Sorted
 /// read in the order of the list (the merge read each term's document frequency where its thread had left it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct SortedId {
-    key: (u64, u32),
+    key: OrderKey,
     /// The local id, with [`OCCURS`] set where the term occurs.
     tagged: u32,
 }
@@ -200,7 +216,10 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
 /// How two shares' terms are ordered: by their order keys, the strings read only where the keys tie (read
 /// throughout, or copied beside the keys first, they cost a cache miss, or a page of fresh memory, per term).
 fn compare<S: TokenSession>((a, x): (&Share<S>, SortedId), (b, y): (&Share<S>, SortedId)) -> Ordering {
-    x.key.cmp(&y.key).then_with(|| a.session.term(x.local()).cmp(b.session.term(y.local())))
+    match x.key.cmp(&y.key) {
+        Ordering::Equal if !x.key.is_whole() => a.session.term(x.local()).cmp(b.session.term(y.local())),
+        order => order,
+    }
 }
 
 /// Merges the shares' sorted terms from `from[s]` to `to[s]`: the terms that occur in some share, sorted, and for
@@ -292,6 +311,13 @@ mod tests {
             "abcdefghijkl\0",
             "abcdefghijkm",
             "abcdefghijklm",
+            "abcdefghijklmn",
+            "abcdefghijklmno",
+            "abcdefghijklmno\0",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnoz",
             "b",
             "동맹",
             "동맹국",
@@ -304,6 +330,9 @@ mod tests {
             for b in &terms {
                 let (ka, kb) = (order_key(a), order_key(b));
                 assert!(ka == kb || ka.cmp(&kb) == a.cmp(b), "{a:?} {b:?}");
+                // Equal whole keys are equal terms; a key that is not whole is a term of sixteen bytes or more.
+                assert!(ka != kb || !ka.is_whole() || a == b, "{a:?} {b:?}");
+                assert_eq!(ka.is_whole(), a.len() < 16, "{a:?}");
             }
         }
     }

@@ -215,7 +215,12 @@ impl Strings {
     #[inline]
     pub(super) fn get(&self, i: u32) -> &str {
         let i = i as usize;
-        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+        let (start, end) = (if i == 0 { 0 } else { self.ends[i - 1] }, self.ends[i]);
+        assert!(start <= end && end <= self.text.len());
+        // SAFETY: `ends` only holds the ends of whole strings pushed, so both are character boundaries. Unchecked, a
+        // string's place is found without reading its bytes (the check read the bytes at both ends, a cache miss
+        // where the caller only keeps the `&str`, as the vocabulary merge does for every term).
+        unsafe { self.text.get_unchecked(start..end) }
     }
 
     pub(super) fn len(&self) -> usize {
