@@ -13,7 +13,7 @@ pub use describe::{class_idf, class_tfidf, Theme, ThemeLexicon};
 pub use kmeans::KScore;
 
 use crate::corpus::Lang;
-use crate::text::Analyzer;
+use crate::text::{Analyzer, StringList};
 use crate::vectorize::Vectorized;
 
 /// How many clusters: a fixed number, or chosen from a range by the documented rule.
@@ -246,7 +246,7 @@ fn describe(
         .map(|c| {
             let w = &weights[c];
             let for_theme: Vec<(&str, f64)> =
-                w.iter().take(describe::THEME_TERMS).map(|&(j, x)| (terms[j].as_str(), x)).collect();
+                w.iter().take(describe::THEME_TERMS).map(|&(j, x)| (&terms[j], x)).collect();
             let (theme, theme_score) = lexicon.best(&for_theme);
             Cluster {
                 size: labels.iter().filter(|l| **l == Some(c)).count(),
@@ -276,13 +276,13 @@ pub fn record_top_terms(v: &Vectorized, n: usize) -> Vec<String> {
 
 /// The first `n` distinct display forms of the given columns (two Korean syllable bigrams of one stem read the
 /// same).
-pub fn distinct_displays(columns: impl Iterator<Item = usize>, display: &[String], n: usize) -> Vec<&str> {
+pub fn distinct_displays(columns: impl Iterator<Item = usize>, display: &StringList, n: usize) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for j in columns {
         if out.len() == n {
             break;
         }
-        if !out.contains(&display[j].as_str()) {
+        if !out.contains(&&display[j]) {
             out.push(&display[j]);
         }
     }

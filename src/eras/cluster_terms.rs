@@ -4,6 +4,8 @@
 use anyhow::{ensure, Result};
 use sprs::CsMat;
 
+use crate::text::StringList;
+
 use super::{column_sums, group_by_era, row_major, EraTable};
 
 /// One row of `era_cluster_terms.csv`.
@@ -31,8 +33,8 @@ pub fn era_cluster_terms(
     eras: &[String],
     clusters: &[usize],
     counts: &CsMat<f64>,
-    terms: &[String],
-    display: &[String],
+    terms: &StringList,
+    display: &StringList,
     top: usize,
 ) -> Result<Vec<EraClusterTermRow>> {
     ensure!(eras.len() == clusters.len(), "{} era labels but {} cluster labels", eras.len(), clusters.len());
@@ -64,8 +66,8 @@ pub fn era_cluster_terms(
                 era: group.label.to_string(),
                 cluster,
                 rank: i + 1,
-                term: terms[t].clone(),
-                display: display[t].clone(),
+                term: terms[t].to_string(),
+                display: display[t].to_string(),
                 weight,
             }));
         }

@@ -4,6 +4,8 @@
 use anyhow::{ensure, Result};
 use sprs::CsMat;
 
+use crate::text::StringList;
+
 use super::{column_sums, group_by_era, row_major, EraTable};
 
 /// α0, the total weight of the prior: the number of pseudo-counts spread over the vocabulary in
@@ -42,8 +44,8 @@ pub fn era_keyness(
     table: &EraTable,
     eras: &[String],
     counts: &CsMat<f64>,
-    terms: &[String],
-    display: &[String],
+    terms: &StringList,
+    display: &StringList,
     top: usize,
     prior_strength: f64,
 ) -> Result<Vec<KeynessRow>> {
@@ -77,8 +79,8 @@ pub fn era_keyness(
                 let z = log_odds / (1.0 / (y_i + a) + 1.0 / (y_j + a)).sqrt();
                 (log_odds.is_finite() && z.is_finite()).then(|| KeynessRow {
                     era: group.label.to_string(),
-                    term: terms[w].clone(),
-                    display: display[w].clone(),
+                    term: terms[w].to_string(),
+                    display: display[w].to_string(),
                     count_era: y_i,
                     count_rest: y_j,
                     log_odds,

@@ -83,8 +83,8 @@ fn row_major(counts: &sprs::CsMat<f64>) -> std::borrow::Cow<'_, sprs::CsMat<f64>
 fn check_counts(
     eras: &[String],
     counts: &sprs::CsMat<f64>,
-    terms: &[String],
-    display: &[String],
+    terms: &crate::text::StringList,
+    display: &crate::text::StringList,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(counts.rows() == eras.len(), "{} era labels but {} rows of counts", eras.len(), counts.rows());
     anyhow::ensure!(

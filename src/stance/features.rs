@@ -273,7 +273,7 @@ impl FeatureModel {
     pub fn feature_name(&self, j: usize) -> String {
         let w = self.words.vocab.len();
         if j < w {
-            self.words.vocab.display[j].clone()
+            self.words.vocab.display[j].to_string()
         } else {
             format!("‹{}›", self.chars.vocab.terms[j - w].replace(' ', "_"))
         }

@@ -18,6 +18,7 @@ mod korean;
 mod morph;
 mod segment;
 mod session;
+mod strings;
 
 use std::collections::HashSet;
 
@@ -36,6 +37,7 @@ use korean::KoreanStemmer;
 pub use segment::{for_each_run, Script};
 use session::GlossaryStart;
 pub use session::{Session, TokenSession};
+pub use strings::StringList;
 
 /// Asks the CPU to start loading the first two cache lines of a text that is about to be analyzed. Texts are
 /// separate allocations, which the hardware prefetcher does not follow from one to the next: on short texts

@@ -9,11 +9,12 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use super::StringList;
 use super::{for_each_run, Analyzer, KoreanMode, Script};
 use nfc::is_plainly_nfc_text;
 pub(super) use start::GlossaryStart;
 use start::{Candidate, SessionPhrase, ONE_WORD};
-use table::{Interner, Probe, Strings};
+use table::{Interner, Probe};
 
 /// What the vectorizer needs from any tokenizer session: term ids per text, their strings, and the surface
 /// forms seen behind each term (for display).
@@ -95,7 +96,7 @@ pub struct Session<'a> {
     /// How often each term was met as such a stem (by term id; shorter where the last terms never were).
     stem_counts: Vec<u32>,
     /// The glossary forms, then the surface form behind each word term (not interned: only read at the end).
-    surfaces: Strings,
+    surfaces: StringList,
     /// The glossary's phrases and their index, as in [`GlossaryStart`].
     starts: Vec<u32>,
     starting: Vec<Candidate>,
@@ -159,7 +160,7 @@ impl<'a> Session<'a> {
         let (terms, surfaces, word_terms) = (&mut self.terms, &mut self.surfaces, &mut self.word_terms);
         self.analyzer.run_terms(run, script, &mut |term, surface| {
             // A surface that is the term itself (a Korean stem, a word the stemmer leaves as it is) is not copied.
-            let surface = if std::ptr::eq(term, surface) { OWN_SURFACE } else { surfaces.push(surface) };
+            let surface = if std::ptr::eq(term, surface) { OWN_SURFACE } else { surfaces.push(surface) as u32 };
             word_terms.push((terms.id(term), surface));
         });
         let len = self.word_terms.len() as u32 - start;
@@ -407,13 +408,13 @@ impl TokenSession for Session<'_> {
                 if surface == OWN_SURFACE {
                     own[term as usize] += u64::from(count);
                 } else {
-                    f(term, Some(self.surfaces.get(surface)), count.into());
+                    f(term, Some(self.surfaces.get(surface as usize)), count.into());
                 }
             }
         }
         for (t, &count) in self.stem_counts.iter().enumerate().filter(|(_, &c)| c > 0) {
             match self.single_phrase(t as u32) {
-                Some(phrase) => f(phrase.concept, Some(self.surfaces.get(phrase.form)), count.into()),
+                Some(phrase) => f(phrase.concept, Some(self.surfaces.get(phrase.form as usize)), count.into()),
                 None => own[t] += u64::from(count),
             }
         }
@@ -421,7 +422,7 @@ impl TokenSession for Session<'_> {
             f(term as u32, None, count);
         }
         for p in self.phrases.iter().filter(|p| p.hits > 0) {
-            f(p.concept, Some(self.surfaces.get(p.form)), p.hits);
+            f(p.concept, Some(self.surfaces.get(p.form as usize)), p.hits);
         }
     }
 

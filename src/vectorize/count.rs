@@ -7,15 +7,15 @@ use rayon::prelude::*;
 
 use super::merge::{sorted_ids, SortedId};
 use super::rows::{fill_rows, RowOrder};
-use crate::text::{prefetch_text, TokenSession, Tokenize};
+use crate::text::{prefetch_text, StringList, TokenSession, Tokenize};
 
 /// Term counts of every document over the sorted vocabulary of every term seen.
 #[derive(Debug, Clone)]
 pub struct Counts {
     /// Every term seen, sorted (byte order, as scikit-learn sorts its vocabulary).
-    pub terms: Vec<String>,
+    pub terms: StringList,
     /// The most frequent surface form behind each term.
-    pub display: Vec<String>,
+    pub display: StringList,
     /// Whether each term is a glossary concept.
     pub concept: Vec<bool>,
     /// CSR rows: `indptr[d]..indptr[d+1]` index `indices` (sorted columns) and `values` (counts).
@@ -204,7 +204,7 @@ impl<S: TokenSession + Sync> Counted<S> {
             || (self.concepts(&merged), self.display_forms(&merged)),
             || self.rows(&merged.maps, width, |col, c| (col, c), |_, _| {}),
         );
-        let terms = merged.all.par_iter().map(|&t| t.to_string()).collect();
+        let terms = StringList::par_from_fn(width, |g| merged.all[g]);
         Counts { terms, display, concept, indptr, indices, values }
     }
 
@@ -307,7 +307,7 @@ mod tests {
             doc.split_whitespace().for_each(|w| *expected.entry(w.to_string()).or_insert(0u32) += 1);
             let (a, b) = (counts.indptr[d], counts.indptr[d + 1]);
             let got: Vec<(String, u32)> =
-                (a..b).map(|k| (counts.terms[counts.indices[k] as usize].clone(), counts.values[k])).collect();
+                (a..b).map(|k| (counts.terms[counts.indices[k] as usize].to_string(), counts.values[k])).collect();
             assert_eq!(got, expected.into_iter().collect::<Vec<_>>(), "document {d}");
         }
     }

@@ -6,7 +6,7 @@ use sprs::{CsMat, CsMatI, SpIndex};
 
 use super::rows::fill_rows;
 use super::{count, Counted, Counts, Norm, TermLang, TfidfModel, TfidfParams, TfidfRows, Vectorized, Vocabulary};
-use crate::text::{TokenSession, Tokenize};
+use crate::text::{StringList, TokenSession, Tokenize};
 
 /// Fits the vocabulary and IDF on `texts` and returns their TF-IDF rows.
 pub fn fit_transform<T: AsRef<str> + Sync>(
@@ -26,7 +26,7 @@ pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     // Tens of thousands of small strings: copied in parallel.
     ((model.vocab.terms, model.vocab.lang), model.vocab.display) = rayon::join(
         || kept_terms(&keep, |j| &counts.terms[j], &counts.concept),
-        || keep.par_iter().map(|&j| counts.display[j].clone()).collect(),
+        || StringList::par_from_fn(keep.len(), |k| &counts.display[keep[k]]),
     );
     let column = columns(&keep, counts.terms.len());
     let (raw, tfidf) = rayon::join(
@@ -44,7 +44,7 @@ impl<S: TokenSession + Sync> Counted<S> {
         let merged = self.merged();
         let concept = self.concepts(&merged);
         // The display forms, only read at the end, are found while the model is fitted and the rows weighed.
-        let (mut display, fitted) = rayon::join(
+        let (display, fitted) = rayon::join(
             || self.display_forms(&merged),
             || -> Result<_> {
                 let (df, cf) = self.frequencies(&merged);
@@ -70,7 +70,7 @@ impl<S: TokenSession + Sync> Counted<S> {
         let (mut model, keep, every_term, (indptr, indices, data)) = fitted?;
         (model.vocab.terms, model.vocab.lang) = kept_terms(&keep, |j| merged.all[j], &concept);
         model.vocab.display =
-            if every_term { display } else { keep.iter().map(|&j| std::mem::take(&mut display[j])).collect() };
+            if every_term { display } else { StringList::par_from_fn(keep.len(), |k| &display[keep[k]]) };
         // Not checked again (a pass over every entry, a millisecond on the KCNA stories): each row was written in
         // column order, with distinct columns (a share's terms map to distinct kept columns) below `keep.len()`,
         // into rows laid out by `indptr`; the tests check the structure of what this returns.
@@ -131,8 +131,8 @@ fn fit_model(corpus: &Frequencies, params: &TfidfParams) -> Result<(TfidfModel, 
         bail!("no terms remain after min_df/max_df/max_features: lower min_df or raise max_df");
     }
     let vocab = Vocabulary {
-        terms: Vec::new(),
-        display: Vec::new(),
+        terms: StringList::new(),
+        display: StringList::new(),
         lang: Vec::new(),
         df: keep.iter().map(|&j| df[j]).collect(),
         cf: keep.iter().map(|&j| cf[j]).collect(),
@@ -141,19 +141,16 @@ fn fit_model(corpus: &Frequencies, params: &TfidfParams) -> Result<(TfidfModel, 
     Ok((TfidfModel { params: params.clone(), vocab }, keep))
 }
 
-/// The strings and languages of the kept terms, read in one pass: the terms lie all over the threads' arenas, and
-/// reading each twice cost a cache miss more per term.
+/// The strings and languages of the kept terms, the languages read from the copied strings (which lie together, where
+/// the terms lie all over the threads' arenas).
 fn kept_terms<'t>(
     keep: &[usize],
     term: impl Fn(usize) -> &'t str + Sync,
     concept: &[bool],
-) -> (Vec<String>, Vec<TermLang>) {
-    keep.par_iter()
-        .map(|&j| {
-            let t = term(j);
-            (t.to_string(), TermLang::of(t, concept[j]))
-        })
-        .unzip()
+) -> (StringList, Vec<TermLang>) {
+    let terms = StringList::par_from_fn(keep.len(), |k| term(keep[k]));
+    let lang = (0..keep.len()).into_par_iter().map(|k| TermLang::of(&terms[k], concept[keep[k]])).collect();
+    (terms, lang)
 }
 
 /// The column of each of `n` counted terms (`u32::MAX`: dropped), from the kept ones in order.

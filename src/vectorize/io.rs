@@ -124,7 +124,7 @@ impl SavedModel {
         let v = &saved.model.vocab;
         let n = v.terms.len();
         if [v.display.len(), v.lang.len(), v.df.len(), v.cf.len(), v.idf.len()].iter().any(|&l| l != n)
-            || !v.terms.windows(2).all(|w| w[0] < w[1])
+            || !v.terms.is_strictly_sorted()
         {
             bail!("{}: the vocabulary is damaged (columns of unequal length or unsorted terms)", path.display());
         }

@@ -1,12 +1,13 @@
 //! The vocabulary merge: the threads' terms into one sorted vocabulary, with each term's document and corpus
 //! frequency, whether it is a glossary concept, and the surface form shown for it.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
 use super::count::{Counted, Share};
-use crate::text::TokenSession;
+use crate::text::{StringList, TokenSession};
 
 /// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
 pub(super) struct Merged<'s> {
@@ -49,7 +50,7 @@ impl<S: TokenSession + Sync> Counted<S> {
 
     /// Each term's most frequent surface form over all shares; ties go to the smaller string so the choice is
     /// stable. An n-gram, which has none, shows its words' forms.
-    pub(super) fn display_forms(&self, merged: &Merged) -> Vec<String> {
+    pub(super) fn display_forms(&self, merged: &Merged) -> StringList {
         let (shares, maps, all) = (&self.shares, &merged.maps, &merged.all[..]);
         // Per share: the other forms by global term, and how often each term was its own surface. Most terms (every
         // Korean stem) have no other form: their own string is shown without being bucketed or compared.
@@ -96,10 +97,9 @@ impl<S: TokenSession + Sync> Counted<S> {
             [] => (own[g] > 0).then(|| (all[g], own[g])),
             candidates => most_frequent(candidates),
         };
-        (0..all.len())
-            .into_par_iter()
-            .map(|g| best(g).map_or_else(|| ngram_display(all[g], all, best), |(s, _)| s.into()))
-            .collect()
+        StringList::par_from_fn(all.len(), |g| {
+            best(g).map_or_else(|| Cow::Owned(ngram_display(all[g], all, best)), |(s, _)| Cow::Borrowed(s))
+        })
     }
 }
 

@@ -14,6 +14,8 @@ mod rows;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
+use crate::text::StringList;
+
 pub use count::{count, count_shares, Counted, Counts};
 pub use fit::{fit, fit_transform};
 pub use io::{write_matrix_market, write_vocabulary, SavedModel};
@@ -145,9 +147,9 @@ impl TermLang {
 /// The kept terms, in sorted order (their index is the column of the matrix).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Vocabulary {
-    pub terms: Vec<String>,
+    pub terms: StringList,
     /// The most frequent surface word behind each term, for people to read.
-    pub display: Vec<String>,
+    pub display: StringList,
     pub lang: Vec<TermLang>,
     /// Documents containing the term.
     pub df: Vec<u32>,

@@ -2,8 +2,9 @@
 //! it (interning every phrase's terms, indexing the phrases by their first term) took 0.4–0.6 ms, on each thread,
 //! at the start of every count.
 
-use super::table::{Interner, Strings};
+use super::table::Interner;
 use crate::text::glossary::Phrase;
+use crate::text::StringList;
 
 /// A glossary phrase where its first term stands, with its second term, so that the candidates that differ there
 /// (most of them: `north` begins a dozen phrases) are turned down without reading the phrase's terms.
@@ -30,7 +31,7 @@ pub(super) struct SessionPhrase {
 pub struct GlossaryStart {
     pub(super) terms: Interner,
     /// The phrases' display forms (a session adds its words' surfaces after them).
-    pub(super) surfaces: Strings,
+    pub(super) surfaces: StringList,
     /// The glossary phrases starting with term `t` (a term interned when the session opened, `t <
     /// starts.len() - 1`): `starting[starts[t]..starts[t + 1]]`, longest first. Flat, so that telling whether a
     /// term may begin a phrase reads no memory of its own.
@@ -47,12 +48,12 @@ pub struct GlossaryStart {
 
 impl GlossaryStart {
     pub fn new(glossary: &[Phrase]) -> GlossaryStart {
-        let (mut terms, mut surfaces) = (Interner::default(), Strings::default());
+        let (mut terms, mut surfaces) = (Interner::default(), StringList::new());
         let mut phrases = Vec::with_capacity(glossary.len());
         for p in glossary {
             let phrase_terms: Vec<u32> = p.terms.iter().map(|t| terms.id(t)).collect();
             let concept = terms.id(&p.concept);
-            let form = surfaces.push(&p.form);
+            let form = surfaces.push(&p.form) as u32;
             phrases.push(SessionPhrase { terms: phrase_terms, concept, form, hits: 0 });
         }
         let mut concepts: Vec<u32> = phrases.iter().map(|p| p.concept).collect();

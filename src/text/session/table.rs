@@ -1,8 +1,11 @@
 //! Strings ↔ dense ids, for the analyzer's hot loop: an open-addressing table whose slots hold a word's first
 //! sixteen bytes, its length and hash bits, so a lookup of a word of up to sixteen bytes (nearly every English
 //! word, Hangul words of up to five syllables) is one slot compare, with no read of the key elsewhere; longer
-//! words compare the rest of their bytes once the hash bits agree. Keys live in one arena: no allocation per string, and dropping a session frees a few vectors.
+//! words compare the rest of their bytes once the hash bits agree. Keys live in a [`StringList`]: no allocation per
+//! string, and dropping a session frees a few vectors.
 //! (std's `HashMap<Box<str>, u32>` spent a third of the analyzer's time in SipHash/memcmp and in malloc/free.)
+
+use crate::text::StringList;
 
 /// A slot: `id == EMPTY` when free. `V` is what the caller keeps with each key, read in the same cache line.
 #[derive(Debug, Clone, Copy)]
@@ -22,12 +25,12 @@ const EMPTY: u32 = u32::MAX;
 pub struct Interner<V: Copy + Default = ()> {
     slots: Vec<Slot<V>>,
     /// Every key, one after the other, by id.
-    keys: Strings,
+    keys: StringList,
 }
 
 impl<V: Copy + Default> Default for Interner<V> {
     fn default() -> Self {
-        Interner { slots: vec![Self::free(); 64], keys: Strings::default() }
+        Interner { slots: vec![Self::free(); 64], keys: StringList::new() }
     }
 }
 
@@ -99,7 +102,7 @@ impl<V: Copy + Default> Interner<V> {
     /// The string with this id.
     #[inline]
     pub fn get(&self, id: u32) -> &str {
-        self.keys.get(id)
+        self.keys.get(id as usize)
     }
 
     /// Asks the CPU to start loading the slot where a lookup of `probe` starts.
@@ -157,7 +160,7 @@ impl<V: Copy + Default> Interner<V> {
         if (self.keys.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let id = self.keys.push(key);
+        let id = self.keys.push(key) as u32;
         let i = self.place(Slot { head: probe.head, meta: probe.meta, id, value }, probe.hash);
         (id, &mut self.slots[i].value)
     }
@@ -193,38 +196,6 @@ impl<V: Copy + Default> Interner<V> {
             };
             self.place(slot, hash);
         }
-    }
-}
-
-/// Strings one after the other in one buffer, each found by its index: no allocation per string.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Strings {
-    text: String,
-    /// `ends[i]`: where string `i` ends in `text` (it starts where the previous one ends).
-    ends: Vec<usize>,
-}
-
-impl Strings {
-    /// Appends `s`; returns its index.
-    pub(super) fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        self.ends.len() as u32 - 1
-    }
-
-    #[inline]
-    pub(super) fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        let (start, end) = (if i == 0 { 0 } else { self.ends[i - 1] }, self.ends[i]);
-        assert!(start <= end && end <= self.text.len());
-        // SAFETY: `ends` only holds the ends of whole strings pushed, so both are character boundaries. Unchecked, a
-        // string's place is found without reading its bytes (the check read the bytes at both ends, a cache miss
-        // where the caller only keeps the `&str`, as the vocabulary merge does for every term).
-        unsafe { self.text.get_unchecked(start..end) }
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.ends.len()
     }
 }
 
