@@ -21,8 +21,7 @@ pub fn fit_transform<T: AsRef<str> + Sync>(
 /// frequent), fixes the IDF, and weighs the rows; the raw counts of the kept terms come along.
 pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     let (df, cf) = frequencies(counts);
-    let corpus = Frequencies { n_docs: counts.n_docs(), df: &df, cf: &cf };
-    let (mut model, keep) = fit_model(&corpus, params)?;
+    let (mut model, keep) = fit_model(Frequencies { n_docs: counts.n_docs(), df, cf }, params)?;
     // Tens of thousands of small strings: copied in parallel.
     ((model.vocab.terms, model.vocab.lang), model.vocab.display) = rayon::join(
         || kept_terms(&keep, |j| &counts.terms[j], &counts.concept),
@@ -48,8 +47,7 @@ impl<S: TokenSession + Sync> Counted<S> {
             || self.display_forms(&merged),
             || -> Result<_> {
                 let (df, cf) = self.frequencies(&merged);
-                let corpus = Frequencies { n_docs: self.n_docs(), df: &df, cf: &cf };
-                let (model, keep) = fit_model(&corpus, params)?;
+                let (model, keep) = fit_model(Frequencies { n_docs: self.n_docs(), df, cf }, params)?;
                 // Every term kept (scikit-learn's default bounds): the global ids are the columns.
                 let every_term = keep.len() == merged.all.len();
                 // A share's local ids straight to columns.
@@ -99,17 +97,17 @@ fn sublinear_tf(count: f64, table: &[f64; 256]) -> f64 {
 }
 
 /// What the fit needs to know of a counted corpus, by term.
-struct Frequencies<'a> {
+struct Frequencies {
     n_docs: usize,
     /// Documents containing each term, and its occurrences in the corpus.
-    df: &'a [u32],
-    cf: &'a [u64],
+    df: Vec<u32>,
+    cf: Vec<u64>,
 }
 
 /// The model (its vocabulary without the terms' strings and languages, which the caller reads with
 /// [`kept_terms`]) and the kept terms.
-fn fit_model(corpus: &Frequencies, params: &TfidfParams) -> Result<(TfidfModel, Vec<usize>)> {
-    let (n, df, cf) = (corpus.n_docs, corpus.df, corpus.cf);
+fn fit_model(corpus: Frequencies, params: &TfidfParams) -> Result<(TfidfModel, Vec<usize>)> {
+    let Frequencies { n_docs: n, df, cf } = corpus;
     if n == 0 {
         // Otherwise the bounds of an empty corpus read as max_df below min_df, which is not what went wrong.
         bail!("no documents to fit a vocabulary on");
@@ -130,14 +128,14 @@ fn fit_model(corpus: &Frequencies, params: &TfidfParams) -> Result<(TfidfModel, 
     if keep.is_empty() {
         bail!("no terms remain after min_df/max_df/max_features: lower min_df or raise max_df");
     }
-    let vocab = Vocabulary {
-        terms: StringList::new(),
-        display: StringList::new(),
-        lang: Vec::new(),
-        df: keep.iter().map(|&j| df[j]).collect(),
-        cf: keep.iter().map(|&j| cf[j]).collect(),
-        idf: idfs(params, n, keep.iter().map(|&j| df[j])),
+    // Every term kept (scikit-learn's default bounds): the frequencies are the vocabulary's as they are.
+    let (df, cf) = if keep.len() == df.len() {
+        (df, cf)
+    } else {
+        (keep.iter().map(|&j| df[j]).collect(), keep.iter().map(|&j| cf[j]).collect())
     };
+    let idf = idfs(params, n, df.iter().copied());
+    let vocab = Vocabulary { terms: StringList::new(), display: StringList::new(), lang: Vec::new(), df, cf, idf };
     Ok((TfidfModel { params: params.clone(), vocab }, keep))
 }
 

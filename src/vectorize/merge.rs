@@ -52,39 +52,34 @@ impl<S: TokenSession + Sync> Counted<S> {
     /// stable. An n-gram, which has none, shows its words' forms.
     pub(super) fn display_forms(&self, merged: &Merged) -> StringList {
         let (shares, maps, all) = (&self.shares, &merged.maps, &merged.all[..]);
-        // Per share: the other forms by global term, and how often each term was its own surface. Most terms (every
-        // Korean stem) have no other form: their own string is shown without being bucketed or compared.
-        type Forms<'s> = (Vec<(u32, &'s str, u64)>, Vec<(u32, u64)>);
-        let per_share: Vec<Forms> = shares
-            .par_iter()
-            .zip(maps)
-            .map(|(share, map)| {
-                let (mut forms, mut own) = (Vec::new(), Vec::new());
-                share.session.for_each_surface(&mut |id, surface, c| {
-                    let g = map[id as usize];
-                    if g != u32::MAX {
-                        match surface {
-                            Some(surface) => forms.push((g, surface, c)),
-                            None => own.push((g, c)),
-                        }
-                    }
-                });
-                (forms, own)
-            })
-            .collect();
+        // The other forms by global term, and how often each term was its own surface. Most terms (every Korean stem)
+        // have no other form: their own string is shown without being bucketed or compared. The shares are read one
+        // after the other, straight into these: read in parallel into lists of their own, which were then added up,
+        // they took a megabyte of fresh memory more on YNAT, and as long.
         let mut own = vec![0u64; all.len()];
-        per_share.iter().flat_map(|(_, o)| o).for_each(|&(g, c)| own[g as usize] += c);
+        let mut forms: Vec<(u32, &str, u64)> = Vec::new();
+        for (share, map) in shares.iter().zip(maps) {
+            share.session.for_each_surface(&mut |id, surface, c| {
+                let g = map[id as usize];
+                if g != u32::MAX {
+                    match surface {
+                        Some(surface) => forms.push((g, surface, c)),
+                        None => own[g as usize] += c,
+                    }
+                }
+            });
+        }
         // The other forms bucketed by global term (a counting sort: no string is compared but within a term), each
         // bucket with the term's own string as one more candidate where it was seen.
         let mut starts = vec![0usize; all.len() + 1];
-        per_share.iter().flat_map(|(f, _)| f).for_each(|f| starts[f.0 as usize + 1] += 1);
+        forms.iter().for_each(|f| starts[f.0 as usize + 1] += 1);
         for g in 0..all.len() {
             let with_own = starts[g + 1] > 0 && own[g] > 0;
             starts[g + 1] += starts[g] + usize::from(with_own);
         }
         let mut bucketed: Vec<(&str, u64)> = vec![("", 0); starts[all.len()]];
         let mut next = starts.clone();
-        for (g, surface, c) in per_share.into_iter().flat_map(|(f, _)| f) {
+        for (g, surface, c) in forms {
             bucketed[next[g as usize]] = (surface, c);
             next[g as usize] += 1;
         }
