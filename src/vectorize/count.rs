@@ -199,13 +199,12 @@ impl<S: TokenSession + Sync> Counted<S> {
     /// Joins the shares over one sorted vocabulary of the terms that occur, the rows in the order of the texts.
     pub fn into_counts(self) -> Counts {
         let merged = self.merged();
-        let width = merged.all.len();
+        let width = merged.terms.len();
         let ((concept, display), (indptr, indices, values)) = rayon::join(
             || (self.concepts(&merged), self.display_forms(&merged)),
             || self.rows(&merged.maps, width, |col, c| (col, c), |_, _| {}),
         );
-        let terms = StringList::par_from_fn(width, |g| merged.all[g]);
-        Counts { terms, display, concept, indptr, indices, values }
+        Counts { terms: merged.terms, display, concept, indptr, indices, values }
     }
 
     /// The rows of every text, in the order of the texts, each by column: `columns[s][local]` is the column of a

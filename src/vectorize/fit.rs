@@ -1,5 +1,7 @@
 //! Document-frequency bounds, IDF and weighting, as scikit-learn's TfidfVectorizer computes them.
 
+use std::borrow::Cow;
+
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use sprs::{CsMat, CsMatI, SpIndex};
@@ -24,7 +26,7 @@ pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     let (mut model, keep) = fit_model(Frequencies { n_docs: counts.n_docs(), df, cf }, params)?;
     // Tens of thousands of small strings: copied in parallel.
     ((model.vocab.terms, model.vocab.lang), model.vocab.display) = rayon::join(
-        || kept_terms(&keep, |j| &counts.terms[j], &counts.concept),
+        || kept_terms(&keep, Cow::Borrowed(&counts.terms), &counts.concept),
         || StringList::par_from_fn(keep.len(), |k| &counts.display[keep[k]]),
     );
     let column = columns(&keep, counts.terms.len());
@@ -49,13 +51,13 @@ impl<S: TokenSession + Sync> Counted<S> {
                 let (df, cf) = self.frequencies(&merged);
                 let (model, keep) = fit_model(Frequencies { n_docs: self.n_docs(), df, cf }, params)?;
                 // Every term kept (scikit-learn's default bounds): the global ids are the columns.
-                let every_term = keep.len() == merged.all.len();
+                let every_term = keep.len() == merged.terms.len();
                 // A share's local ids straight to columns.
                 let renumbered: Vec<Vec<u32>>;
                 let share_columns = if every_term {
                     &merged.maps
                 } else {
-                    let column = columns(&keep, merged.all.len());
+                    let column = columns(&keep, merged.terms.len());
                     let to_column = |&g: &u32| if g == u32::MAX { u32::MAX } else { column[g as usize] };
                     renumbered = merged.maps.iter().map(|map| map.iter().map(to_column).collect()).collect();
                     &renumbered
@@ -66,7 +68,7 @@ impl<S: TokenSession + Sync> Counted<S> {
             },
         );
         let (mut model, keep, every_term, (indptr, indices, data)) = fitted?;
-        (model.vocab.terms, model.vocab.lang) = kept_terms(&keep, |j| merged.all[j], &concept);
+        (model.vocab.terms, model.vocab.lang) = kept_terms(&keep, Cow::Owned(merged.terms), &concept);
         model.vocab.display =
             if every_term { display } else { StringList::par_from_fn(keep.len(), |k| &display[keep[k]]) };
         // Not checked again (a pass over every entry, a millisecond on the KCNA stories): each row was written in
@@ -139,16 +141,15 @@ fn fit_model(corpus: Frequencies, params: &TfidfParams) -> Result<(TfidfModel, V
     Ok((TfidfModel { params: params.clone(), vocab }, keep))
 }
 
-/// The strings and languages of the kept terms, the languages read from the copied strings (which lie together, where
-/// the terms lie all over the threads' arenas).
-fn kept_terms<'t>(
-    keep: &[usize],
-    term: impl Fn(usize) -> &'t str + Sync,
-    concept: &[bool],
-) -> (StringList, Vec<TermLang>) {
-    let terms = StringList::par_from_fn(keep.len(), |k| term(keep[k]));
-    let lang = (0..keep.len()).into_par_iter().map(|k| TermLang::of(&terms[k], concept[keep[k]])).collect();
-    (terms, lang)
+/// The kept terms of `terms` (all of them, as they are, where every term is kept) and their languages.
+fn kept_terms(keep: &[usize], terms: Cow<StringList>, concept: &[bool]) -> (StringList, Vec<TermLang>) {
+    let kept = if keep.len() == terms.len() {
+        terms.into_owned()
+    } else {
+        StringList::par_from_fn(keep.len(), |k| &terms[keep[k]])
+    };
+    let lang = (0..keep.len()).into_par_iter().map(|k| TermLang::of(&kept[k], concept[keep[k]])).collect();
+    (kept, lang)
 }
 
 /// The column of each of `n` counted terms (`u32::MAX`: dropped), from the kept ones in order.

@@ -10,22 +10,22 @@ use super::count::{Counted, Share};
 use crate::text::{StringList, TokenSession};
 
 /// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
-pub(super) struct Merged<'s> {
-    pub(super) all: Vec<&'s str>,
+pub(super) struct Merged {
+    pub(super) terms: StringList,
     /// `maps[s][local]`: the global id (`u32::MAX`: the term occurs in no share).
     pub(super) maps: Vec<Vec<u32>>,
 }
 
 impl<S: TokenSession + Sync> Counted<S> {
-    pub(super) fn merged(&self) -> Merged<'_> {
-        let (all, maps) = merge_terms(&self.shares);
-        Merged { all, maps }
+    pub(super) fn merged(&self) -> Merged {
+        let (terms, maps) = merge_terms(&self.shares);
+        Merged { terms, maps }
     }
 
     /// Whether each global term is a glossary concept in some share (each share's few concepts looked up, not
     /// each of its terms tested).
     pub(super) fn concepts(&self, merged: &Merged) -> Vec<bool> {
-        let mut concept = vec![false; merged.all.len()];
+        let mut concept = vec![false; merged.terms.len()];
         for (share, map) in self.shares.iter().zip(&merged.maps) {
             for &local in share.session.concepts() {
                 if let Some(&g) = map.get(local as usize).filter(|&&g| g != u32::MAX) {
@@ -38,7 +38,7 @@ impl<S: TokenSession + Sync> Counted<S> {
 
     /// Document and corpus frequency of every global term: the shares' own, by local id, added up.
     pub(super) fn frequencies(&self, merged: &Merged) -> (Vec<u32>, Vec<u64>) {
-        let (mut df, mut cf) = (vec![0u32; merged.all.len()], vec![0u64; merged.all.len()]);
+        let (mut df, mut cf) = (vec![0u32; merged.terms.len()], vec![0u64; merged.terms.len()]);
         for (share, map) in self.shares.iter().zip(&merged.maps) {
             for (l, &g) in map.iter().enumerate().filter(|(_, &g)| g != u32::MAX) {
                 df[g as usize] += share.df[l];
@@ -51,7 +51,7 @@ impl<S: TokenSession + Sync> Counted<S> {
     /// Each term's most frequent surface form over all shares; ties go to the smaller string so the choice is
     /// stable. An n-gram, which has none, shows its words' forms.
     pub(super) fn display_forms(&self, merged: &Merged) -> StringList {
-        let (shares, maps, all) = (&self.shares, &merged.maps, &merged.all[..]);
+        let (shares, maps, all) = (&self.shares, &merged.maps, &merged.terms);
         // The other forms by global term, and how often each term was its own surface. Most terms (every Korean stem)
         // have no other form: their own string is shown without being bucketed or compared. The shares are read one
         // after the other, straight into these: read in parallel into lists of their own, which were then added up,
@@ -84,16 +84,16 @@ impl<S: TokenSession + Sync> Counted<S> {
             next[g as usize] += 1;
         }
         for g in (0..all.len()).filter(|&g| next[g] < starts[g + 1]) {
-            bucketed[next[g]] = (all[g], own[g]);
+            bucketed[next[g]] = (&all[g], own[g]);
         }
         // Each term's most frequent form, if it was seen at all; found where it is shown (kept for every term, these
         // were a megabyte of fresh memory on YNAT).
         let best = |g: usize| match &bucketed[starts[g]..starts[g + 1]] {
-            [] => (own[g] > 0).then(|| (all[g], own[g])),
+            [] => (own[g] > 0).then(|| (&all[g], own[g])),
             candidates => most_frequent(candidates),
         };
         StringList::par_from_fn(all.len(), |g| {
-            best(g).map_or_else(|| Cow::Owned(ngram_display(all[g], all, best)), |(s, _)| Cow::Borrowed(s))
+            best(g).map_or_else(|| Cow::Owned(ngram_display(&all[g], all, best)), |(s, _)| Cow::Borrowed(s))
         })
     }
 }
@@ -168,7 +168,7 @@ impl SortedId {
 /// The sorted union of the terms that occur in some share, and for each share the global id of each of its
 /// local ids (`u32::MAX`: the term occurs in no share). A term gets its global id in every share that knows it,
 /// also where it does not occur there itself, so that its surface forms there count.
-fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>>) {
+fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (StringList, Vec<Vec<u32>>) {
     // Merged in parallel parts, cut at terms evenly spaced in the longest list (a term equal to a cut starts its
     // part in every list).
     let parts = 2 * rayon::current_num_threads();
@@ -203,9 +203,13 @@ fn merge_terms<S: TokenSession>(shares: &[Share<S>]) -> (Vec<&str>, Vec<Vec<u32>
             map
         })
         .collect();
-    let mut all = Vec::with_capacity(merged.iter().map(|(part, _)| part.len()).sum());
-    merged.into_iter().for_each(|(part, _)| all.extend(part));
-    (all, maps)
+    // The terms copied together, in parallel: read from there, not from the threads' arenas, by everything after.
+    let total = offsets[parts - 1] as usize + merged[parts - 1].0.len();
+    let terms = StringList::par_from_fn(total, |g| {
+        let p = offsets.partition_point(|&o| o as usize <= g) - 1;
+        merged[p].0[g - offsets[p] as usize]
+    });
+    (terms, maps)
 }
 
 /// How two shares' terms are ordered: by their order keys, the strings read only where the keys tie (read
@@ -280,9 +284,9 @@ fn most_frequent<'s>(candidates: &[(&'s str, u64)]) -> Option<(&'s str, u64)> {
 
 /// An n-gram has no surface of its own: its words' display forms (`best`, by global id), joined. Neighbours that read
 /// the same (two syllable bigrams of one Korean stem, 사거 거리 → 사거리) are shown once.
-fn ngram_display<'s>(term: &'s str, all: &[&str], best: impl Fn(usize) -> Option<(&'s str, u64)>) -> String {
+fn ngram_display<'s>(term: &'s str, all: &StringList, best: impl Fn(usize) -> Option<(&'s str, u64)>) -> String {
     let mut parts: Vec<&str> =
-        term.split(' ').map(|part| all.binary_search(&part).ok().and_then(&best).map_or(part, |(s, _)| s)).collect();
+        term.split(' ').map(|part| all.binary_search(part).ok().and_then(&best).map_or(part, |(s, _)| s)).collect();
     parts.dedup();
     parts.join(" ")
 }
