@@ -48,7 +48,10 @@ impl StringList {
         let blocks = (0..n.div_ceil(BLOCK))
             .into_par_iter()
             .map(|b| {
-                let mut block = Block { text: String::new(), ends: Vec::with_capacity(BLOCK.min(n - b * BLOCK)) };
+                let count = BLOCK.min(n - b * BLOCK);
+                // Room for strings of up to sixteen bytes on average, more than terms take: reserved space costs nothing
+                // until it is written, growing by copies would.
+                let mut block = Block { text: String::with_capacity(16 * count), ends: Vec::with_capacity(count) };
                 (b * BLOCK..n.min((b + 1) * BLOCK)).for_each(|i| block.push(f(i).as_ref()));
                 block
             })
