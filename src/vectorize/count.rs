@@ -235,17 +235,25 @@ impl<S: TokenSession + Sync> Counted<S> {
             .iter()
             .zip(shares)
             .all(|(cols, share)| cols.iter().zip(&share.df).all(|(&col, &df)| df == 0 || col != u32::MAX));
-        let chunk_of = |d: usize| bounds.partition_point(|&b| b <= d) - 1;
-        // Each row's length, in parallel, then their running sums in place.
+        // Each row's length, a chunk per task, then their running sums in place.
         let mut indptr = vec![0; self.n_docs() + 1];
-        indptr[1..].par_iter_mut().enumerate().for_each(|(d, len)| {
-            let (s, local) = source(chunk_of(d), d);
-            let ids = &shares[s].indices[span(s, local)];
-            *len = if all_kept {
-                ids.len()
-            } else {
-                ids.iter().filter(|&&id| columns[s][id as usize] != u32::MAX).count()
-            };
+        let mut regions = Vec::with_capacity(homes.len());
+        let mut rest = &mut indptr[1..];
+        for c in 0..homes.len() {
+            let (region, tail) = std::mem::take(&mut rest).split_at_mut(bounds[c + 1] - bounds[c]);
+            regions.push((c, region));
+            rest = tail;
+        }
+        regions.into_par_iter().for_each(|(c, lengths)| {
+            for (len, d) in lengths.iter_mut().zip(bounds[c]..) {
+                let (s, local) = source(c, d);
+                let ids = &shares[s].indices[span(s, local)];
+                *len = if all_kept {
+                    ids.len()
+                } else {
+                    ids.iter().filter(|&&id| columns[s][id as usize] != u32::MAX).count()
+                };
+            }
         });
         for d in 1..indptr.len() {
             indptr[d] += indptr[d - 1];
@@ -253,7 +261,7 @@ impl<S: TokenSession + Sync> Counted<S> {
         let (indices, values) = fill_rows(&indptr, |rows, writer| {
             let mut order: Option<RowOrder> = None;
             let mut row: Vec<u64> = Vec::new();
-            let mut c = chunk_of(rows.start);
+            let mut c = bounds.partition_point(|&b| b <= rows.start) - 1;
             for d in rows {
                 while d >= bounds[c + 1] {
                     c += 1;
