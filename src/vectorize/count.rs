@@ -261,12 +261,12 @@ impl<S: TokenSession + Sync> Counted<S> {
         let (indices, values) = fill_rows(&indptr, |rows, writer| {
             let mut order: Option<RowOrder> = None;
             let mut row: Vec<u64> = Vec::new();
-            let mut c = bounds.partition_point(|&b| b <= rows.start) - 1;
+            let mut chunk = bounds.partition_point(|&b| b <= rows.start) - 1;
             for d in rows {
-                while d >= bounds[c + 1] {
-                    c += 1;
+                while d >= bounds[chunk + 1] {
+                    chunk += 1;
                 }
-                let (s, local) = source(c, d);
+                let (s, local) = source(chunk, d);
                 let (share, cols) = (&shares[s], &columns[s]);
                 let span = span(s, local);
                 let entries = share.indices[span.clone()].iter().zip(&share.values[span.clone()]);
