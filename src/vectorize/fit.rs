@@ -27,7 +27,7 @@ pub fn fit(counts: &Counts, params: &TfidfParams) -> Result<Vectorized> {
     // Tens of thousands of small strings: copied in parallel.
     ((model.vocab.terms, model.vocab.lang), model.vocab.display) = rayon::join(
         || kept_terms(&keep, Cow::Borrowed(&counts.terms), &counts.concept),
-        || StringList::par_from_fn(keep.len(), |k| &counts.display[keep[k]]),
+        || kept_strings(Cow::Borrowed(&counts.display), &keep),
     );
     let column = columns(&keep, counts.terms.len());
     let (raw, tfidf) = rayon::join(
@@ -64,13 +64,12 @@ impl<S: TokenSession + Sync> Counted<S> {
                 };
                 let entry = |col: u32, c: u32| (col, c as f64);
                 let rows = self.rows(share_columns, keep.len(), entry, |cols, weights| model.weigh_row(cols, weights));
-                Ok((model, keep, every_term, rows))
+                Ok((model, keep, rows))
             },
         );
-        let (mut model, keep, every_term, (indptr, indices, data)) = fitted?;
+        let (mut model, keep, (indptr, indices, data)) = fitted?;
         (model.vocab.terms, model.vocab.lang) = kept_terms(&keep, Cow::Owned(merged.terms), &concept);
-        model.vocab.display =
-            if every_term { display } else { StringList::par_from_fn(keep.len(), |k| &display[keep[k]]) };
+        model.vocab.display = kept_strings(Cow::Owned(display), &keep);
         // Not checked again (a pass over every entry, a millisecond on the KCNA stories): each row was written in
         // column order, with distinct columns (a share's terms map to distinct kept columns) below `keep.len()`,
         // into rows laid out by `indptr`; the tests check the structure of what this returns.
@@ -143,13 +142,19 @@ fn fit_model(corpus: Frequencies, params: &TfidfParams) -> Result<(TfidfModel, V
 
 /// The kept terms of `terms` (all of them, as they are, where every term is kept) and their languages.
 fn kept_terms(keep: &[usize], terms: Cow<StringList>, concept: &[bool]) -> (StringList, Vec<TermLang>) {
-    let kept = if keep.len() == terms.len() {
-        terms.into_owned()
-    } else {
-        StringList::par_from_fn(keep.len(), |k| &terms[keep[k]])
-    };
+    let kept = kept_strings(terms, keep);
     let lang = (0..keep.len()).into_par_iter().map(|k| TermLang::of(&kept[k], concept[keep[k]])).collect();
     (kept, lang)
+}
+
+/// The kept terms' strings of `list` (one a term): the list as it is where every term is kept, else those kept,
+/// copied in parallel.
+fn kept_strings(list: Cow<StringList>, keep: &[usize]) -> StringList {
+    if keep.len() == list.len() {
+        list.into_owned()
+    } else {
+        StringList::par_from_fn(keep.len(), |k| &list[keep[k]])
+    }
 }
 
 /// The column of each of `n` counted terms (`u32::MAX`: dropped), from the kept ones in order.
