@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::merge::{sorted_ids, SortedId};
-use super::rows::{fill_rows, RowOrder};
+use super::rows::{fill_rows, split_by_lengths, RowOrder};
 use crate::text::{prefetch_text, StringList, TokenSession, Tokenize};
 
 /// Term counts of every document over the sorted vocabulary of every term seen.
@@ -237,14 +237,8 @@ impl<S: TokenSession + Sync> Counted<S> {
             .all(|(cols, share)| cols.iter().zip(&share.df).all(|(&col, &df)| df == 0 || col != u32::MAX));
         // Each row's length, a chunk per task, then their running sums in place.
         let mut indptr = vec![0; self.n_docs() + 1];
-        let mut regions = Vec::with_capacity(homes.len());
-        let mut rest = &mut indptr[1..];
-        for c in 0..homes.len() {
-            let (region, tail) = std::mem::take(&mut rest).split_at_mut(bounds[c + 1] - bounds[c]);
-            regions.push((c, region));
-            rest = tail;
-        }
-        regions.into_par_iter().for_each(|(c, lengths)| {
+        let regions = split_by_lengths(&mut indptr[1..], bounds.windows(2).map(|b| b[1] - b[0]));
+        regions.into_par_iter().enumerate().for_each(|(c, lengths)| {
             for (len, d) in lengths.iter_mut().zip(bounds[c]..) {
                 let (s, local) = source(c, d);
                 let ids = &shares[s].indices[span(s, local)];

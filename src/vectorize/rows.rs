@@ -25,22 +25,21 @@ where
     let nnz = indptr[rows] - indptr[0];
     let (mut indices, mut values) = (Vec::with_capacity(nnz), Vec::with_capacity(nnz));
     let per_task = (nnz / (4 * rayon::current_num_threads())).max(1 << 14);
-    let mut tasks = Vec::new();
-    let (mut rest_indices, mut rest_values) =
-        (&mut indices.spare_capacity_mut()[..nnz], &mut values.spare_capacity_mut()[..nnz]);
+    let mut blocks = Vec::new();
     let mut first = 0;
     while first < rows {
         let mut last = first + 1;
         while last < rows && indptr[last] - indptr[first] < per_task {
             last += 1;
         }
-        let len = indptr[last] - indptr[first];
-        let (block_indices, tail_indices) = std::mem::take(&mut rest_indices).split_at_mut(len);
-        let (block_values, tail_values) = std::mem::take(&mut rest_values).split_at_mut(len);
-        tasks.push((first..last, RowWriter { indices: block_indices, values: block_values, len: 0 }));
-        (rest_indices, rest_values) = (tail_indices, tail_values);
+        blocks.push(first..last);
         first = last;
     }
+    let lengths = || blocks.iter().map(|b| indptr[b.end] - indptr[b.start]);
+    let block_indices = split_by_lengths(&mut indices.spare_capacity_mut()[..nnz], lengths());
+    let block_values = split_by_lengths(&mut values.spare_capacity_mut()[..nnz], lengths());
+    let tasks = blocks.iter().cloned().zip(block_indices.into_iter().zip(block_values));
+    let tasks: Vec<_> = tasks.map(|(rows, (indices, values))| (rows, RowWriter { indices, values, len: 0 })).collect();
     tasks.into_par_iter().for_each(|(rows, mut writer)| {
         let range = rows.clone();
         fill(rows, &mut writer);
@@ -53,6 +52,18 @@ where
         values.set_len(nnz);
     }
     (indices, values)
+}
+
+/// `slice` cut into consecutive pieces of the given `lengths`, from its start (panics if they add up to more).
+pub(super) fn split_by_lengths<T>(mut slice: &mut [T], lengths: impl IntoIterator<Item = usize>) -> Vec<&mut [T]> {
+    lengths
+        .into_iter()
+        .map(|len| {
+            let (piece, rest) = std::mem::take(&mut slice).split_at_mut(len);
+            slice = rest;
+            piece
+        })
+        .collect()
 }
 
 /// A block of a matrix's `indices` and `values` arrays, not yet initialized, written front to back.
