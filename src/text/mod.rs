@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 /// foldhash, not SipHash: every distinct word looks up stop words, and every Korean one several suffixes and
 /// protected nouns; the keys are the analyzer's own lists, not an adversary's.
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 use anyhow::{bail, Context, Result};

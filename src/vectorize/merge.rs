@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use super::count::{Counted, Share};
-use crate::text::{StringList, TokenSession};
+use crate::text::{FastMap, StringList, TokenSession};
 
 /// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
 pub(super) struct Merged {
@@ -101,8 +102,12 @@ impl<S: TokenSession + Sync> Counted<S> {
             [] => (own[g] > 0).then(|| (&all[g], own[g])),
             candidates => most_frequent(candidates),
         };
+        // Only n-grams have no form of their own: they show their words' forms, found once for every word when the
+        // first n-gram is met (found again for each n-gram, they were most of the stage with n-grams on).
+        let words = OnceLock::new();
+        let words = || words.get_or_init(|| word_forms(all, best));
         StringList::par_from_fn(all.len(), |g| {
-            best(g).map_or_else(|| Cow::Owned(ngram_display(&all[g], all, best)), |(s, _)| Cow::Borrowed(s))
+            best(g).map_or_else(|| Cow::Owned(ngram_display(&all[g], words())), |(s, _)| Cow::Borrowed(s))
         })
     }
 }
@@ -297,11 +302,18 @@ fn most_frequent<'s>(candidates: &[(&'s str, u64)]) -> Option<(&'s str, u64)> {
     best
 }
 
-/// An n-gram has no surface of its own: its words' display forms (`best`, by global id), joined. Neighbours that read
-/// the same (two syllable bigrams of one Korean stem, 사거 거리 → 사거리) are shown once.
-fn ngram_display<'s>(term: &'s str, all: &StringList, best: impl Fn(usize) -> Option<(&'s str, u64)>) -> String {
-    let mut parts: Vec<&str> =
-        term.split(' ').map(|part| all.binary_search(part).ok().and_then(&best).map_or(part, |(s, _)| s)).collect();
+/// The form shown for every term of one word (no term of one word holds a space), by the term: the words of the
+/// n-grams are looked up here.
+fn word_forms<'s>(all: &'s StringList, best: impl Fn(usize) -> Option<(&'s str, u64)>) -> FastMap<&'s str, &'s str> {
+    let words = all.iter().enumerate().filter(|(_, term)| !term.contains(' '));
+    words.map(|(g, term)| (term, best(g).map_or(term, |(form, _)| form))).collect()
+}
+
+/// An n-gram has no surface of its own: its words' forms (`words`; a word that is no term of its own is shown as it
+/// is), joined. Neighbours that read the same (two syllable bigrams of one Korean stem, 사거 거리 → 사거리) are
+/// shown once.
+fn ngram_display<'s>(term: &'s str, words: &FastMap<&'s str, &'s str>) -> String {
+    let mut parts: Vec<&str> = term.split(' ').map(|word| words.get(word).copied().unwrap_or(word)).collect();
     parts.dedup();
     parts.join(" ")
 }
@@ -309,6 +321,26 @@ fn ngram_display<'s>(term: &'s str, all: &StringList, best: impl Fn(usize) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::{Analyzer, AnalyzerConfig};
+    use crate::vectorize::count;
+
+    #[test]
+    fn ngrams_show_their_words_forms() {
+        let display = |ngram_range, korean_bigrams| {
+            let config = AnalyzerConfig { glossary: false, ngram_range, korean_bigrams, ..AnalyzerConfig::default() };
+            let docs = ["strategic integration deepens", "Strategic integration", "strategic ties", "사거리 사거리에서"];
+            let counts = count(&Analyzer::new(&config).unwrap(), &docs);
+            let shown = |term: &str| counts.terms.binary_search(term).map(|g| counts.display[g].to_string()).ok();
+            (shown("strateg integr"), shown("integr deepen"), shown("사거 거리"))
+        };
+        // Each word's most frequent form; a word that is no term of its own (unigrams left out) as it is.
+        let both = display((1, 2), false);
+        assert_eq!((both.0.as_deref(), both.1.as_deref()), (Some("strategic integration"), Some("integration deepens")));
+        let bigrams_only = display((2, 2), false);
+        assert_eq!((bigrams_only.0.as_deref(), bigrams_only.1.as_deref()), (Some("strateg integr"), Some("integr deepen")));
+        // Two syllable bigrams of one Korean word both show the word: shown once.
+        assert_eq!(display((1, 2), true).2.as_deref(), Some("사거리"));
+    }
 
     #[test]
     fn order_keys_order_terms_as_their_bytes() {
