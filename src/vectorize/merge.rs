@@ -328,16 +328,23 @@ mod tests {
     fn ngrams_show_their_words_forms() {
         let display = |ngram_range, korean_bigrams| {
             let config = AnalyzerConfig { glossary: false, ngram_range, korean_bigrams, ..AnalyzerConfig::default() };
-            let docs = ["strategic integration deepens", "Strategic integration", "strategic ties", "사거리 사거리에서"];
+            let docs =
+                ["strategic integration deepens", "Strategic integration", "strategic ties", "사거리 사거리에서"];
             let counts = count(&Analyzer::new(&config).unwrap(), &docs);
             let shown = |term: &str| counts.terms.binary_search(term).map(|g| counts.display[g].to_string()).ok();
             (shown("strateg integr"), shown("integr deepen"), shown("사거 거리"))
         };
         // Each word's most frequent form; a word that is no term of its own (unigrams left out) as it is.
         let both = display((1, 2), false);
-        assert_eq!((both.0.as_deref(), both.1.as_deref()), (Some("strategic integration"), Some("integration deepens")));
+        assert_eq!(
+            (both.0.as_deref(), both.1.as_deref()),
+            (Some("strategic integration"), Some("integration deepens"))
+        );
         let bigrams_only = display((2, 2), false);
-        assert_eq!((bigrams_only.0.as_deref(), bigrams_only.1.as_deref()), (Some("strateg integr"), Some("integr deepen")));
+        assert_eq!(
+            (bigrams_only.0.as_deref(), bigrams_only.1.as_deref()),
+            (Some("strateg integr"), Some("integr deepen"))
+        );
         // Two syllable bigrams of one Korean word both show the word: shown once.
         assert_eq!(display((1, 2), true).2.as_deref(), Some("사거리"));
     }
