@@ -321,17 +321,34 @@ impl<'a> Session<'a> {
         if lo == 1 {
             out.extend_from_slice(&unigrams);
         }
+        // Written out a batch at a time, their slots prefetched as they are written, then looked up: as with words,
+        // the lookups overlap their cache misses (the table of n-grams is megabytes).
+        let (terms, written) = (&mut self.terms, &mut self.ngram);
+        let mut bounds = [0usize; BATCH + 1];
+        let mut probes = [Probe::new(b""); BATCH];
         for n in lo.max(2)..=hi {
-            for window in unigrams.windows(n) {
-                self.ngram.clear();
-                for (k, &id) in window.iter().enumerate() {
-                    if k > 0 {
-                        self.ngram.push(' ');
+            let windows: Vec<&[u32]> = unigrams.windows(n).collect();
+            for batch in windows.chunks(BATCH) {
+                written.clear();
+                for (b, window) in batch.iter().enumerate() {
+                    for (k, &id) in window.iter().enumerate() {
+                        if k > 0 {
+                            written.push(' ');
+                        }
+                        written.push_str(terms.get(id));
                     }
-                    self.ngram.push_str(self.terms.get(id));
+                    bounds[b + 1] = written.len();
+                    probes[b] = Probe::new(&written.as_bytes()[bounds[b]..]);
+                    terms.prefetch(probes[b]);
                 }
-                let id = self.terms.id(&self.ngram);
-                out.push(id);
+                for b in 0..batch.len() {
+                    let ngram = &written[bounds[b]..bounds[b + 1]];
+                    let id = match terms.find(ngram.as_bytes(), probes[b]) {
+                        Some(id) => id,
+                        None => terms.insert(ngram, probes[b], ()).0,
+                    };
+                    out.push(id);
+                }
             }
         }
     }
