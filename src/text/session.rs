@@ -327,12 +327,14 @@ impl<'a> Session<'a> {
         let mut bounds = [0usize; BATCH + 1];
         let mut probes = [Probe::new(b""); BATCH];
         for n in lo.max(2)..=hi {
-            let windows: Vec<&[u32]> = unigrams.windows(n).collect();
-            for batch in windows.chunks(BATCH) {
+            // The n-gram starting at word `k` is `unigrams[k..k + n]`.
+            let count = unigrams.len().saturating_sub(n - 1);
+            for first in (0..count).step_by(BATCH) {
+                let batch = first..count.min(first + BATCH);
                 written.clear();
-                for (b, window) in batch.iter().enumerate() {
-                    for (k, &id) in window.iter().enumerate() {
-                        if k > 0 {
+                for (b, k) in batch.clone().enumerate() {
+                    for (i, &id) in unigrams[k..k + n].iter().enumerate() {
+                        if i > 0 {
                             written.push(' ');
                         }
                         written.push_str(terms.get(id));
@@ -342,12 +344,7 @@ impl<'a> Session<'a> {
                     terms.prefetch(probes[b]);
                 }
                 for b in 0..batch.len() {
-                    let ngram = &written[bounds[b]..bounds[b + 1]];
-                    let id = match terms.find(ngram.as_bytes(), probes[b]) {
-                        Some(id) => id,
-                        None => terms.insert(ngram, probes[b], ()).0,
-                    };
-                    out.push(id);
+                    out.push(terms.id_probed(&written[bounds[b]..bounds[b + 1]], probes[b]));
                 }
             }
         }

@@ -148,7 +148,12 @@ impl<V: Copy + Default> Interner<V> {
 
     /// The id of `key`, giving it the next one if it has none.
     pub fn id(&mut self, key: &str) -> u32 {
-        let probe = Probe::new(key.as_bytes());
+        self.id_probed(key, Probe::new(key.as_bytes()))
+    }
+
+    /// [`Interner::id`] with the probe of `key` already made (and its slot perhaps prefetched).
+    #[inline]
+    pub fn id_probed(&mut self, key: &str, probe: Probe) -> u32 {
         match self.find(key.as_bytes(), probe) {
             Some(id) => id,
             None => self.insert(key, probe, V::default()).0,
