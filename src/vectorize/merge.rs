@@ -88,12 +88,13 @@ impl<S: TokenSession + Sync> Counted<S> {
             bucketed[ends[g as usize] as usize] = (surface, c);
             ends[g as usize] += 1;
         }
+        let mut start = 0;
         for g in 0..all.len() {
-            let start = if g == 0 { 0 } else { ends[g - 1] };
             if ends[g] > start && own[g] > 0 {
                 bucketed[ends[g] as usize] = (&all[g], own[g]);
                 ends[g] += 1;
             }
+            start = ends[g];
         }
         let start = |g: usize| if g == 0 { 0 } else { ends[g - 1] as usize };
         // Each term's most frequent form, if it was seen at all; found where it is shown (kept for every term, these
