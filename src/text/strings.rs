@@ -32,6 +32,11 @@ struct Block {
 impl Block {
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
+        self.end_string();
+    }
+
+    /// Ends the string written last, at the end of `text`.
+    fn end_string(&mut self) {
         // A block of 4,096 strings past 4 GiB of text would be terms of a megabyte each, from a corpus far larger
         // than the memory that holds it while it is analyzed.
         self.ends.push(u32::try_from(self.text.len()).expect("a block of strings holds under 4 GiB"));
@@ -45,6 +50,12 @@ impl StringList {
 
     /// The list of `f(0)`, `f(1)` … `f(n - 1)`, made in parallel, a block per task.
     pub fn par_from_fn<S: AsRef<str>>(n: usize, f: impl Fn(usize) -> S + Sync) -> StringList {
+        StringList::par_from_writes(n, |i, text| text.push_str(f(i).as_ref()))
+    }
+
+    /// The list of the `n` strings that `write(i, text)` appends to `text`, each written straight into its block (no
+    /// string of its own to make, copy and free), in parallel, a block per task.
+    pub fn par_from_writes(n: usize, write: impl Fn(usize, &mut String) + Sync) -> StringList {
         let blocks = (0..n.div_ceil(BLOCK))
             .into_par_iter()
             .map(|b| {
@@ -52,7 +63,10 @@ impl StringList {
                 // Room for strings of up to sixteen bytes on average, more than terms take: reserved space costs nothing
                 // until it is written, growing by copies would.
                 let mut block = Block { text: String::with_capacity(16 * count), ends: Vec::with_capacity(count) };
-                (b * BLOCK..n.min((b + 1) * BLOCK)).for_each(|i| block.push(f(i).as_ref()));
+                for i in b * BLOCK..n.min((b + 1) * BLOCK) {
+                    write(i, &mut block.text);
+                    block.end_string();
+                }
                 block
             })
             .collect();
@@ -190,6 +204,18 @@ mod tests {
         assert!(pushed.iter().eq(words.iter().map(String::as_str)));
         assert_eq!(&built[BLOCK], words[BLOCK]);
         assert!(StringList::par_from_fn(0, |_| "").is_empty());
+        // Written in pieces, some empty, straight into the blocks: the same strings, each ending where it should.
+        let written = StringList::par_from_writes(words.len(), |i, text| {
+            let (a, b) = words[i].split_at(words[i].len().min(3)); // after 동, a character of three bytes
+            text.push_str(a);
+            if i % 7 == 0 {
+                text.push_str("");
+            }
+            text.push_str(b);
+        });
+        assert_eq!(written, pushed);
+        let empties = StringList::par_from_writes(BLOCK + 1, |_, _| {});
+        assert_eq!((empties.len(), &empties[BLOCK], &empties[0]), (BLOCK + 1, "", ""));
     }
 
     #[test]
