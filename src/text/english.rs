@@ -43,8 +43,11 @@ impl EnglishFilter {
         let mut stack = [0u8; 48];
         let owned;
         let lower: &str = if word.is_ascii() && word.len() <= stack.len() {
-            stack[..word.len()].copy_from_slice(word.as_bytes());
-            stack[..word.len()].make_ascii_lowercase();
+            // Lowercased as copied: copied first, then lowercased in place, the bytes were reloaded with wider loads
+            // than the copy's stores, which the CPU cannot forward (7% of this function's samples on new words).
+            for (lower, &b) in stack.iter_mut().zip(word.as_bytes()) {
+                *lower = b.to_ascii_lowercase();
+            }
             std::str::from_utf8(&stack[..word.len()]).expect("ASCII is UTF-8")
         } else {
             owned = word.to_lowercase();
@@ -85,10 +88,11 @@ impl EnglishFilter {
         if !plain || self.acronym(word).is_some() {
             return None;
         }
-        let lower = &mut buf[..bytes.len()];
-        lower.copy_from_slice(bytes);
-        lower.make_ascii_lowercase();
-        Some(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
+        // Lowercased as copied, as in `word`.
+        for (lower, &b) in buf.iter_mut().zip(bytes) {
+            *lower = b.to_ascii_lowercase();
+        }
+        Some(std::str::from_utf8(&buf[..bytes.len()]).expect("ASCII is UTF-8"))
     }
 
     /// `U.S`, `U.N` (dotted capitals) and all-capital words of 2–6 letters (`ROK`, `DPRK`, `THAAD`) are
