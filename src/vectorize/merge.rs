@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use super::count::{Counted, Share};
+use super::count::{Counted, Share, Tally};
 use crate::text::{FastMap, StringList, TokenSession};
 
 /// The shares' terms merged: the sorted terms that occur, and for each share the global id of each local one.
@@ -41,8 +41,8 @@ impl<S: TokenSession + Sync> Counted<S> {
         let (mut df, mut cf) = (vec![0u32; merged.terms.len()], vec![0u64; merged.terms.len()]);
         for (share, map) in self.shares.iter().zip(&merged.maps) {
             for (l, &g) in map.iter().enumerate().filter(|(_, &g)| g != u32::MAX) {
-                df[g as usize] += share.df[l];
-                cf[g as usize] += share.cf[l];
+                df[g as usize] += share.tally[l].df;
+                cf[g as usize] += share.tally[l].cf;
             }
         }
         (df, cf)
@@ -145,13 +145,14 @@ impl OrderKey {
 }
 
 /// A session's term ids sorted by term, with the terms' order keys, each tagged with whether it occurs in the
-/// share's rows (`df`, by id, above 0). Sorted as numbers first, the strings compared only where the keys tie:
-/// comparing strings throughout cost a cache miss per comparison (the terms lie all over the session's arena).
-pub(super) fn sorted_ids<S: TokenSession>(session: &S, df: &[u32]) -> Vec<SortedId> {
+/// share's rows (its document frequency in `tally`, by id, above 0). Sorted as numbers first, the strings compared
+/// only where the keys tie: comparing strings throughout cost a cache miss per comparison (the terms lie all over the
+/// session's arena).
+pub(super) fn sorted_ids<S: TokenSession>(session: &S, tally: &[Tally]) -> Vec<SortedId> {
     let mut sorted: Vec<SortedId> = (0..session.term_count() as u32)
         .map(|t| {
             assert!(t < OCCURS, "a session gives fewer than 2^31 term ids");
-            let occurs = if df[t as usize] > 0 { OCCURS } else { 0 };
+            let occurs = if tally[t as usize].df > 0 { OCCURS } else { 0 };
             SortedId { key: order_key(session.term(t)), tagged: t | occurs }
         })
         .collect();
