@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::merge::{sorted_ids, SortedId};
-use super::rows::{fill_rows, split_by_lengths, RowOrder};
+use super::rows::{fill_rows, for_each_sorted, split_by_lengths, RowOrder};
 use crate::text::{prefetch_text, StringList, TokenSession, Tokenize};
 
 /// Term counts of every document over the sorted vocabulary of every term seen.
@@ -279,8 +279,7 @@ impl<S: TokenSession + Sync> Counted<S> {
                 } else {
                     row.clear();
                     row.extend(kept.map(|(col, c)| (col as u64) << 32 | c as u64));
-                    row.sort_unstable();
-                    row.iter().for_each(|&e| emit((e >> 32) as u32, e as u32));
+                    for_each_sorted(&mut row, |e| emit((e >> 32) as u32, e as u32));
                 }
                 let (cols, values) = writer.written_from(start);
                 finish(cols, values);

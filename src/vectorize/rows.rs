@@ -110,6 +110,29 @@ impl<I: Copy, V: Copy> RowWriter<'_, I, V> {
     }
 }
 
+/// Rows of up to this many entries are ordered by ranking, longer ones sorted.
+const RANKED_ROW: usize = 32;
+
+/// Calls `f` with the values of `row`, which are distinct, in increasing order. A short row is ranked: each value
+/// goes to the place given by how many values are below it, with no branch on the data. Sorted, a headline's few
+/// entries (YNAT: seven) took an insertion sort that mispredicted a branch at nearly every step; ranked, YNAT's fit
+/// took 2.49–2.87 ms instead of 2.83–3.30 (eight processes of 30 fits each, warm).
+#[inline]
+pub(super) fn for_each_sorted(row: &mut [u64], mut f: impl FnMut(u64)) {
+    if row.len() > RANKED_ROW {
+        row.sort_unstable();
+        row.iter().for_each(|&x| f(x));
+        return;
+    }
+    let mut ranked = [0u64; RANKED_ROW];
+    for &x in row.iter() {
+        let below = row.iter().map(|&y| usize::from(y < x)).sum::<usize>();
+        // Below RANKED_ROW already (the values are distinct); masked, not bounds-checked.
+        ranked[below % RANKED_ROW] = x;
+    }
+    ranked[..row.len()].iter().for_each(|&x| f(x));
+}
+
 /// Puts a row's entries in column order: a bit per column and a bit per 64 columns, walked in order. Linear in
 /// the row's length (plus one word per 4096 columns), where sorting each row took n log n comparisons, most of
 /// the merge's time on long documents. Sized to the vocabulary once, reused for every row.
@@ -203,6 +226,24 @@ mod tests {
                 writer.extend_from_slices(&[r], &[0u32]);
             }
         });
+    }
+
+    #[test]
+    fn rows_of_every_length_come_out_sorted() {
+        for len in 0..80u64 {
+            // Distinct values in a scrambled order, some equal in their high half (one column, two counts never
+            // occur, but the ranking must not care).
+            let mut row: Vec<u64> = (0..len).map(|k| (k * 7919 % 97) << 32 | (k * 31 % 5)).collect();
+            row.sort_unstable();
+            row.dedup();
+            let expected = row.clone();
+            row.reverse();
+            let third = row.len() / 3;
+            row.rotate_left(third);
+            let mut got = Vec::new();
+            for_each_sorted(&mut row, |x| got.push(x));
+            assert_eq!(got, expected, "{len}");
+        }
     }
 
     #[test]
