@@ -374,15 +374,30 @@ mod tests {
 
     #[test]
     fn the_matrix_is_the_same_with_any_number_of_threads() {
-        let docs: Vec<String> =
-            (0..200).map(|i| format!("{} alliance {} doc{}", DOCS[i % 4], DOCS[(i * 7) % 4], i % 13)).collect();
+        // Terms every thread meets and terms only one does; long terms that share their first fifteen bytes (their
+        // order keys tie); Korean stems; and, with the glossary on, concepts every session knows but few texts hold.
+        let long = ["counterproliferation", "counterproliferations", "counterproliferationist", "한미동맹국가들의"];
+        let docs: Vec<String> = (0..400)
+            .map(|i| {
+                let (a, b) = (DOCS[i % 4], DOCS[(i * 7) % 4]);
+                format!("{a} alliance {b} doc{} {} only{i} 한미동맹은 extended deterrence", i % 13, long[i % 4])
+            })
+            .collect();
+        let glossary = Analyzer::new(&AnalyzerConfig { stopwords: false, ..AnalyzerConfig::default() }).unwrap();
         let run = |threads| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            pool.install(|| fit_transform(&analyzer(), &docs, &TfidfParams::default()).unwrap())
+            let plain = pool.install(|| fit_transform(&analyzer(), &docs, &TfidfParams::default()).unwrap());
+            (plain, pool.install(|| fit_transform(&glossary, &docs, &TfidfParams::default()).unwrap()))
         };
-        let (one, many) = (run(1), run(4));
-        assert_eq!(one.model, many.model);
-        assert_eq!(one.tfidf, many.tfidf);
+        let one = run(1);
+        assert!(one.0.model.vocab.terms.iter().any(|t| t.starts_with("counterproliferation") && t.len() > 20));
+        for threads in [2, 3, 4] {
+            let many = run(threads);
+            for (one, many) in [(&one.0, &many.0), (&one.1, &many.1)] {
+                assert_eq!(one.model, many.model, "{threads} threads");
+                assert_eq!(one.tfidf, many.tfidf, "{threads} threads");
+            }
+        }
     }
 
     #[test]

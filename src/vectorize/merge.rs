@@ -334,7 +334,61 @@ fn write_ngram_display<'s>(term: &'s str, words: &FastMap<&'s str, &'s str>, out
 mod tests {
     use super::*;
     use crate::text::{Analyzer, AnalyzerConfig};
-    use crate::vectorize::count;
+    use crate::vectorize::{count, count_shares};
+
+    #[test]
+    fn shares_merge_into_the_sorted_terms_that_occur_in_any() {
+        // Terms in every part and in one only; long terms whose first fifteen bytes are the same (their order keys
+        // tie); Korean stems; and glossary concepts that every session knows but that occur in one part or none.
+        let parts = [
+            "alliance deterrence counterproliferationist 한미동맹국가와 한미동맹은 국가들 only0 extended deterrence",
+            "alliance sanctions counterproliferationist 한미동맹국민은 한미동맹국가들 only1 nuclear umbrella",
+            "dialogue counterproliferation 한미동맹국민의 한미동맹 국가 only2 alliance sanctions",
+        ];
+        let merged = merged_parts(&AnalyzerConfig::default(), &parts);
+        assert!(["한미동맹국가", "한미동맹국민", "only1"].iter().all(|t| merged.iter().any(|m| m == t)));
+        // Bigrams only: each share also knows its words, which occur in no row, also past the other shares' last
+        // terms.
+        let config = AnalyzerConfig { glossary: false, ngram_range: (2, 2), ..AnalyzerConfig::default() };
+        let merged = merged_parts(&config, &["zulu yankee", "alpha bravo", "mike november"]);
+        assert!(["alpha bravo", "mike novemb", "zulu yanke"].iter().all(|t| merged.iter().any(|m| m == t)));
+        assert!(!merged.iter().any(|m| m == "zulu"));
+    }
+
+    /// The terms of `parts`, each counted as one thread's share, merged as two shares and as three, checked against
+    /// the sorted union of the terms that occur, and each share's map checked against it.
+    fn merged_parts(config: &AnalyzerConfig, parts: &[&str; 3]) -> Vec<String> {
+        let analyzer = Analyzer::new(config).unwrap();
+        let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let share = |text: &str| {
+            let texts = [format!("{text}. {text}"), text.to_string()];
+            one_thread.install(|| count_shares(&analyzer, &texts)).shares.pop().expect("one share")
+        };
+        let mut all = Vec::new();
+        for n in [2, 3] {
+            let counted = Counted { shares: parts[..n].iter().map(|p| share(p)).collect(), bounds: vec![0, 0] };
+            let merged = counted.merged();
+            let mut expected: Vec<&str> = counted
+                .shares
+                .iter()
+                .flat_map(|s| (0..s.tally.len()).filter(|&l| s.tally[l].df > 0).map(|l| s.session.term(l as u32)))
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(merged.terms.iter().collect::<Vec<_>>(), expected, "{n} shares");
+            for (share, map) in counted.shares.iter().zip(&merged.maps) {
+                for (local, &g) in map.iter().enumerate() {
+                    let term = share.session.term(local as u32);
+                    match expected.binary_search(&term) {
+                        Ok(k) => assert_eq!(g as usize, k, "{term} in {n} shares"),
+                        Err(_) => assert_eq!(g, u32::MAX, "{term} occurs nowhere"),
+                    }
+                }
+            }
+            all = expected.iter().map(|t| t.to_string()).collect();
+        }
+        all
+    }
 
     #[test]
     fn ngrams_show_their_words_forms() {
