@@ -231,8 +231,8 @@ mod tests {
     #[test]
     fn rows_of_every_length_come_out_sorted() {
         for len in 0..80u64 {
-            // Distinct values in a scrambled order, some equal in their high half (one column, two counts never
-            // occur, but the ranking must not care).
+            // Distinct values in a scrambled order, some equal in their high half: a row never holds one column
+            // twice, but the ranking compares whole values and must not depend on that.
             let mut row: Vec<u64> = (0..len).map(|k| (k * 7919 % 97) << 32 | (k * 31 % 5)).collect();
             row.sort_unstable();
             row.dedup();
